@@ -82,7 +82,10 @@ struct dse_static_mac {
 /* The whole desired state of one engine. Large (ports carry fixed arrays): allocate it. */
 struct dse_config {
 	char node_name[DSE_NAME_MAX]; /* transport-node.name */
-	uint16_t nb_workers;	      /* transport-node.workers: worker count (default 1) */
+	uint16_t nb_workers;	      /* transport-node.workers: worker count (default 1); fixed
+					 while the engine runs */
+	uint32_t idle_sleep_us;	      /* transport-node.idle-sleep-us: a worker whose whole poll
+					 round found nothing sleeps this long (0 = pure polling) */
 	uint32_t mac_table_size;      /* switch.mac-table-size: entries (default 65536) */
 	uint32_t mac_aging_s;	      /* switch.mac-aging: seconds (default 300) */
 	uint16_t nb_segments;
