@@ -224,7 +224,7 @@ rpc_handle_request(const struct rpc_method *table, size_t n, const char *line, s
 		return rpc_error_response(NULL, RPC_INVALID_REQUEST, "request larger than 4 MiB",
 		                          NULL);
 	/* Duplicate keys would make "which method/params did the server see?" ambiguous. */
-	request = json_loadb(line, len, JSON_REJECT_DUPLICATES, &parse_error);
+	request = json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &parse_error);
 	if (request == NULL) {
 		snprintf(message, sizeof(message), "parse error at column %d: %s",
 		         parse_error.column, parse_error.text);

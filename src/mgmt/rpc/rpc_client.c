@@ -160,7 +160,9 @@ rpc_receive_line(struct rpc_client *client, long long deadline)
 	size_t scanned = 0;
 
 	for (;;) {
-		char *newline = memchr(client->input + scanned, '\n', client->input_len - scanned);
+		char *newline = client->input_len > scanned ? memchr(client->input + scanned, '\n',
+		                                                     client->input_len - scanned)
+		                                            : NULL;
 		ssize_t got;
 		int ret;
 

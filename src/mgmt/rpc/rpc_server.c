@@ -311,7 +311,9 @@ rpc_connection_handle_input(struct rpc_server *srv, struct rpc_connection *conn)
 	while (ret == 0 && !conn->closing &&
 	       rpc_output_pending(conn) < RPC_SERVER_OUTPUT_HIGH_WATER) {
 		size_t from = start + conn->input_scanned;
-		char *newline = memchr(conn->input + from, '\n', conn->input_len - from);
+		char *newline = conn->input_len > from
+		                    ? memchr(conn->input + from, '\n', conn->input_len - from)
+		                    : NULL;
 
 		if (newline == NULL) {
 			conn->input_scanned = conn->input_len - start;
