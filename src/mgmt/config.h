@@ -130,6 +130,23 @@ int config_validate_port(const struct dse_config *cfg, const struct dse_port_con
 /* Sets *cfg to the defaults of an empty config. */
 void config_init(struct dse_config *cfg);
 
+/* Sets *port to the defaults of a port with no field given (mtu 1500, queues 0, kind tap). */
+void config_port_init(struct dse_port_config *port);
+
+/*
+ * Parses one port written as a mapping with the fields of a `ports` entry (YAML text, or JSON
+ * text, which is YAML too) into *port, which it initialises first. Checks each field's type and
+ * range and fills in defaults (a tap port's iface is its name), but does not check the port
+ * against a config: call config_validate_port() for that. field_prefix names the port in errors;
+ * errors carry line 0 when with_lines is false (text generated from a JSON request).
+ * Returns 0, or -EINVAL with errors appended to *errs.
+ */
+int config_parse_port_yaml(const char *text, size_t len, struct dse_port_config *port,
+			   const char *field_prefix, bool with_lines, struct dse_config_errors *errs);
+
+/* Returns true if name is 1..31 characters from [A-Za-z0-9_.-] (port, segment, node names). */
+bool config_name_is_valid(const char *name);
+
 /* Name of a port kind as written in config ("tap", "af_packet", ...), and back (-1 if
  * unknown). */
 const char *config_port_kind_name(enum dse_port_kind kind);
