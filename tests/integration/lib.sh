@@ -153,7 +153,7 @@ stop_pid()
 	if kill -0 "$pid" 2>/dev/null; then
 		kill -KILL "$pid" 2>/dev/null
 	fi
-	wait "$pid" 2>/dev/null
+	{ wait "$pid"; } 2>/dev/null
 	return 0
 }
 
@@ -232,6 +232,9 @@ if_setup()
 # veth_ns NS IFHOST IFNS ADDR/PLEN [MAC] [ADDR6/PLEN]: a veth pair whose IFHOST end stays in the
 # root namespace (for the engine to attach) and whose IFNS end goes into NS, configured.
 # The host end carries no addresses and no IPv6, so the host kernel adds no frames of its own.
+# Checksum and segmentation offloads are off on both ends: an engine reading the host end
+# through a packet socket gets frames exactly as they are on the wire (with their checksums
+# filled in and no larger than the MTU), as it would from a real NIC.
 veth_ns()
 {
 	local ns=$1 ifhost=$2 ifns=$3 addr=$4 mac=$5 addr6=$6
@@ -240,6 +243,9 @@ veth_ns()
 	CLEAN_LINKS+=("$ifhost")
 	sysctl -qw "net.ipv6.conf.$ifhost.disable_ipv6=1" >/dev/null
 	ip link set "$ifhost" up || die "cannot set $ifhost up"
+	ethtool -K "$ifhost" tx off tso off gso off gro off >/dev/null 2>&1
+	ethtool -K "$ifns" tx off tso off gso off gro off >/dev/null 2>&1 ||
+		die "cannot turn offloads off on $ifns"
 	ip link set "$ifns" netns "$ns" || die "cannot move $ifns into $ns"
 	if_setup "$ns" "$ifns" "$addr" "$mac" "$addr6" || die "cannot configure $ifns in $ns"
 }

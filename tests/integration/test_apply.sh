@@ -4,7 +4,7 @@
 # still flowing); a good file adding a segment and ports takes effect; a port added on an
 # unknown segment is refused naming the field; static MAC entries show as type static.
 . "$(dirname "$0")/lib.sh"
-require_cmds ip ping python3
+require_cmds ip ethtool ping python3
 
 NS1=$(ns_name vm1)
 NS2=$(ns_name vm2)

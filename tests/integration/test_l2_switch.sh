@@ -5,7 +5,7 @@
 # single frame of vm1's reaching it), MAC learning as shown by the API, broadcast scope and the
 # port counters.
 . "$(dirname "$0")/lib.sh"
-require_cmds ip ping iperf3 tcpdump python3
+require_cmds ip ethtool ping iperf3 tcpdump python3
 
 NS1=$(ns_name vm1)
 NS2=$(ns_name vm2)

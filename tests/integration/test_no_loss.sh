@@ -4,7 +4,7 @@
 # the unchanged file and one changed elsewhere (another segment and port). The receiver must
 # report 0 lost packets, and the engine must count no queue-full drop on vm1 and vm2.
 . "$(dirname "$0")/lib.sh"
-require_cmds ip ping iperf3 python3
+require_cmds ip ethtool ping iperf3 python3
 
 NS1=$(ns_name vm1)
 NS2=$(ns_name vm2)

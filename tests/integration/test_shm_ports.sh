@@ -11,7 +11,7 @@
 # EAL's --no-huge memory is memfd-backed, so neither --in-memory nor --single-file-segments is
 # needed.
 . "$(dirname "$0")/lib.sh"
-require_cmds ip ping python3
+require_cmds ip ethtool ping python3
 
 NS1=$(ns_name vm1)
 V1H=v1h-$RUN_ID

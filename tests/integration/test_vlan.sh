@@ -5,7 +5,7 @@
 # exactly its segment's workload, frames leave the trunk tagged with the right VLAN, and the
 # engine learns the trunk's MAC on both segments.
 . "$(dirname "$0")/lib.sh"
-require_cmds ip ping tcpdump python3
+require_cmds ip ethtool ping tcpdump python3
 
 NST=$(ns_name trunk)
 NSW=$(ns_name aweb)
