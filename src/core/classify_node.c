@@ -1,0 +1,115 @@
+/*
+ * dse-classify: the first look at every received frame. Checks that the headers the later
+ * stages rely on are whole and consistent (net_parse_frame), and decides which segment the
+ * frame belongs to: the port's untagged segment, or the segment its VLAN tag maps to on this
+ * port. Anything else goes to the drop node under a named reason.
+ */
+#include <rte_graph_worker.h>
+#include <rte_mbuf.h>
+
+#include "core/drop.h"
+#include "core/node_util.h"
+#include "net/parse.h"
+
+enum classify_next {
+	CLASSIFY_NEXT_SWITCH,
+	CLASSIFY_NEXT_DROP,
+	CLASSIFY_NEXT_COUNT,
+};
+
+/* net_parse_frame's reasons, as drop reasons. */
+static const uint8_t parse_to_drop[NET_PARSE_RESULT_COUNT] = {
+	[NET_PARSE_OK] = DSE_DROP_NONE,
+	[NET_PARSE_RUNT] = DSE_DROP_RUNT,
+	[NET_PARSE_VLAN_TRUNCATED] = DSE_DROP_VLAN_TRUNCATED,
+	[NET_PARSE_TOO_MANY_TAGS] = DSE_DROP_TOO_MANY_TAGS,
+	[NET_PARSE_IPV4_TRUNCATED] = DSE_DROP_IPV4_TRUNCATED,
+	[NET_PARSE_IPV4_BAD_HEADER] = DSE_DROP_IPV4_BAD_HEADER,
+	[NET_PARSE_IPV4_BAD_LENGTH] = DSE_DROP_IPV4_BAD_LENGTH,
+	[NET_PARSE_IPV6_TRUNCATED] = DSE_DROP_IPV6_TRUNCATED,
+	[NET_PARSE_IPV6_BAD_LENGTH] = DSE_DROP_IPV6_BAD_LENGTH,
+	[NET_PARSE_IPV6_BAD_EXTENSION] = DSE_DROP_IPV6_BAD_EXTENSION,
+	[NET_PARSE_L4_TRUNCATED] = DSE_DROP_L4_TRUNCATED,
+	[NET_PARSE_ARP_TRUNCATED] = DSE_DROP_ARP_TRUNCATED,
+};
+
+/* Classifies one frame; returns DSE_DROP_NONE or why it must be dropped. */
+static inline enum dse_drop_reason
+classify_one(const struct dse_snapshot *s, struct rte_mbuf *m)
+{
+	struct dse_pkt_meta *meta = dse_meta(m);
+	struct net_parsed parsed;
+
+	if (unlikely(m->nb_segs != 1))
+		return DSE_DROP_MULTI_SEGMENT;
+	enum net_parse_result r =
+		net_parse_frame(rte_pktmbuf_mtod(m, const uint8_t *), m->data_len, &parsed);
+	if (unlikely(r != NET_PARSE_OK))
+		return (enum dse_drop_reason)parse_to_drop[r];
+
+	uint16_t port = s->ethdev_to_port[m->port];
+	const struct dse_snap_port *sp = &s->ports[port];
+	uint16_t vlan = parsed.nb_tags ? (parsed.vlan_tci & 0xfff) : 0;
+	uint16_t segment;
+	if (vlan == 0) {
+		/* Untagged, or priority-tagged (VLAN 0), frames belong to the access segment. */
+		segment = sp->untagged_segment;
+		if (unlikely(segment == DSE_NO_SEGMENT))
+			return DSE_DROP_NO_SEGMENT;
+	} else {
+		segment = sp->vlan_segment ? sp->vlan_segment[vlan] : DSE_NO_SEGMENT;
+		if (unlikely(segment == DSE_NO_SEGMENT))
+			return DSE_DROP_VLAN_UNKNOWN;
+	}
+	meta->in_port = port;
+	meta->segment = segment;
+	meta->in_vlan = parsed.nb_tags ? vlan | 0x8000 : 0;
+	meta->l3_offset = parsed.l3_offset;
+	meta->l4_offset = parsed.l4_offset;
+	meta->ethertype = parsed.ethertype;
+	meta->l4_proto = parsed.l4_proto;
+	return DSE_DROP_NONE;
+}
+
+static uint16_t
+classify_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t nb_objs)
+{
+	const struct dse_snapshot *s = dse_node_ctx(node)->worker->snap;
+	uint8_t drop[RTE_GRAPH_BURST_SIZE];
+	uint16_t nb_drop = 0;
+
+	for (uint16_t i = 0; i < nb_objs; i++) {
+		struct rte_mbuf *m = objs[i];
+		if (i + 2 < nb_objs)
+			rte_prefetch0(rte_pktmbuf_mtod((struct rte_mbuf *)objs[i + 2], void *));
+		enum dse_drop_reason r = classify_one(s, m);
+		drop[i] = r != DSE_DROP_NONE;
+		if (unlikely(drop[i])) {
+			dse_drop_mark(m, r);
+			nb_drop++;
+		}
+	}
+	dse_node_split(graph, node, objs, nb_objs, drop, nb_drop, CLASSIFY_NEXT_SWITCH,
+		       CLASSIFY_NEXT_DROP);
+	return nb_objs;
+}
+
+static int
+classify_init(const struct rte_graph *graph, struct rte_node *node)
+{
+	return dse_node_bind_worker(graph, node);
+}
+
+static struct rte_node_register classify_node = {
+	.process = classify_process,
+	.name = "dse-classify",
+	.init = classify_init,
+	.nb_edges = CLASSIFY_NEXT_COUNT,
+	.next_nodes =
+		{
+			[CLASSIFY_NEXT_SWITCH] = "dse-switch",
+			[CLASSIFY_NEXT_DROP] = "dse-drop",
+		},
+};
+
+RTE_NODE_REGISTER(classify_node);

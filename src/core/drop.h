@@ -1,0 +1,63 @@
+/*
+ * Every reason the data path drops a packet, declared once. The table generates the enum used
+ * by the nodes and the names shown by `dsectl show drops`, the API and metrics, so a user can
+ * always find out, by name, why a packet did not arrive. Each row names the node that decides
+ * the drop.
+ */
+#ifndef DSE_CORE_DROP_H
+#define DSE_CORE_DROP_H
+
+#include <stdint.h>
+
+#include <rte_mbuf.h>
+
+#include "core/pkt_meta.h"
+
+/* X(enum suffix, node, reason name, what it means) */
+#define DSE_DROP_REASONS(X)                                                                        \
+	X(NONE, "none", "none", "not dropped")                                                     \
+	X(RUNT, "dse-classify", "runt-frame", "shorter than an Ethernet header")                   \
+	X(VLAN_TRUNCATED, "dse-classify", "vlan-truncated", "VLAN tag cut short")                  \
+	X(TOO_MANY_TAGS, "dse-classify", "too-many-vlan-tags", "more than two VLAN tags")          \
+	X(IPV4_TRUNCATED, "dse-classify", "ipv4-truncated", "IPv4 header cut short")               \
+	X(IPV4_BAD_HEADER, "dse-classify", "ipv4-bad-header", "IPv4 version or header length wrong") \
+	X(IPV4_BAD_LENGTH, "dse-classify", "ipv4-bad-length", "IPv4 total length inconsistent")    \
+	X(IPV6_TRUNCATED, "dse-classify", "ipv6-truncated", "IPv6 header cut short")               \
+	X(IPV6_BAD_LENGTH, "dse-classify", "ipv6-bad-length", "IPv6 payload length inconsistent")  \
+	X(IPV6_BAD_EXTENSION, "dse-classify", "ipv6-bad-extension",                                \
+	  "IPv6 extension header chain truncated or too long")                                     \
+	X(L4_TRUNCATED, "dse-classify", "l4-truncated", "TCP/UDP/ICMP header cut short")           \
+	X(ARP_TRUNCATED, "dse-classify", "arp-truncated", "ARP packet cut short")                  \
+	X(MULTI_SEGMENT, "dse-classify", "multi-segment-mbuf",                                     \
+	  "frame not in one buffer (jumbo frames need a larger buffer size)")                     \
+	X(NO_SEGMENT, "dse-classify", "no-segment", "untagged frame on a port without a segment")  \
+	X(VLAN_UNKNOWN, "dse-classify", "vlan-unknown", "tag not mapped to a segment on this port") \
+	X(BAD_SOURCE_MAC, "dse-switch", "bad-source-mac", "source MAC is multicast or zero")       \
+	X(SAME_PORT, "dse-switch", "same-port", "destination MAC is behind the input port")        \
+	X(FLOOD_EMPTY, "dse-switch", "flood-no-ports", "no other port on the segment to flood to") \
+	X(MTU, "dse-switch", "mtu-exceeded", "frame larger than the output port's MTU")            \
+	X(NO_MBUF, "dse-switch", "no-mbuf", "no buffer to copy a flooded frame")                   \
+	X(VLAN_NO_ROOM, "dse-switch", "vlan-no-headroom", "no headroom to push a VLAN tag")        \
+	X(PORT_GONE, "dse-port-tx", "port-removed", "output port removed while in flight")         \
+	X(QUEUE_FULL, "dse-port-tx", "queue-full", "output queue full, the device took no more")
+
+enum dse_drop_reason {
+#define DSE_DROP_ENUM(e, node, name, help) DSE_DROP_##e,
+	DSE_DROP_REASONS(DSE_DROP_ENUM)
+#undef DSE_DROP_ENUM
+		DSE_DROP_COUNT
+};
+
+/* Node and reason names of a drop reason, for display. */
+const char *dse_drop_node(enum dse_drop_reason r);
+const char *dse_drop_name(enum dse_drop_reason r);
+const char *dse_drop_help(enum dse_drop_reason r);
+
+/* Marks a packet for the drop node with a reason; the caller then enqueues it on its drop edge. */
+static inline void
+dse_drop_mark(struct rte_mbuf *m, enum dse_drop_reason reason)
+{
+	dse_meta(m)->drop_reason = (uint8_t)reason;
+}
+
+#endif

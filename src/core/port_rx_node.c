@@ -1,0 +1,61 @@
+/*
+ * dse-port-rx: the source node of every worker's graph. Polls the receive queues the published
+ * snapshot assigns to this worker, in one round of at most one graph burst, starting where the
+ * last round stopped so that no queue starves when there are many.
+ */
+#include <rte_ethdev.h>
+#include <rte_graph_worker.h>
+
+#include "core/node_util.h"
+
+#define PORT_RX_BURST 32
+
+enum port_rx_next {
+	PORT_RX_NEXT_CLASSIFY,
+	PORT_RX_NEXT_COUNT,
+};
+
+static uint16_t
+port_rx_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t nb_objs)
+{
+	(void)objs;
+	(void)nb_objs;
+	struct dse_worker *w = dse_node_ctx(node)->worker;
+	const struct dse_snapshot *s = w->snap;
+	uint16_t nb_rxq = s->nb_rxq[w->index];
+	uint16_t count = 0;
+
+	if (nb_rxq == 0)
+		return 0;
+	uintptr_t cursor = (uintptr_t)dse_node_ctx(node)->state;
+	for (uint16_t i = 0; i < nb_rxq && count + PORT_RX_BURST <= node->size; i++) {
+		const struct dse_snap_rxq *q = &s->rxq[w->index][(cursor + i) % nb_rxq];
+		count += rte_eth_rx_burst(q->ethdev, q->queue, (struct rte_mbuf **)node->objs + count,
+					  PORT_RX_BURST);
+	}
+	dse_node_ctx(node)->state = (void *)((cursor + 1) % nb_rxq);
+	w->polled += count;
+	if (count == 0)
+		return 0;
+	w->walk_rx_tsc = rte_rdtsc();
+	node->idx = count;
+	rte_node_next_stream_move(graph, node, PORT_RX_NEXT_CLASSIFY);
+	return count;
+}
+
+static int
+port_rx_init(const struct rte_graph *graph, struct rte_node *node)
+{
+	return dse_node_bind_worker(graph, node);
+}
+
+static struct rte_node_register port_rx_node = {
+	.process = port_rx_process,
+	.flags = RTE_NODE_SOURCE_F,
+	.name = "dse-port-rx",
+	.init = port_rx_init,
+	.nb_edges = PORT_RX_NEXT_COUNT,
+	.next_nodes = {[PORT_RX_NEXT_CLASSIFY] = "dse-classify"},
+};
+
+RTE_NODE_REGISTER(port_rx_node);

@@ -1,0 +1,128 @@
+/*
+ * dse-port-tx: sends packets on their output port (dse_pkt_meta.out_port), on the transmit
+ * queue this worker owns on every port. Packets are grouped per port so each device gets one
+ * burst per graph walk. What a device does not take after a few tries is dropped as
+ * "queue-full" and counted per port. Also records the walk's rx->tx time for the latency
+ * histogram.
+ */
+#include <rte_ethdev.h>
+#include <rte_graph_worker.h>
+#include <rte_malloc.h>
+
+#include "core/drop.h"
+#include "core/node_util.h"
+#include "core/port_tx.h"
+
+static_assert(DSE_MAX_PORTS <= 64, "touched_mask has one bit per port");
+
+#define PORT_TX_RETRIES 3
+
+enum port_tx_next {
+	PORT_TX_NEXT_DROP,
+	PORT_TX_NEXT_COUNT,
+};
+
+/* Per-worker staging of one walk's packets by output port. */
+struct port_tx_state {
+	uint16_t count[DSE_MAX_PORTS];			 /* packets staged per port */
+	uint16_t touched[DSE_MAX_PORTS];		 /* ports with count > 0, in order */
+	uint16_t nb_touched;				 /* entries in touched */
+	uint64_t touched_mask;				 /* bit p set when p is in touched */
+	struct rte_mbuf *pkts[DSE_MAX_PORTS][RTE_GRAPH_BURST_SIZE]; /* staged packets */
+};
+
+static void
+record_latency(struct dse_worker *w, uint16_t nb)
+{
+	uint64_t cycles = rte_rdtsc() - w->walk_rx_tsc;
+	w->counters.latency_hist[latency_bucket(cycles)] += nb;
+	w->counters.latency_samples += nb;
+}
+
+/* Sends the packets staged for port p; what the device does not take goes to the drop node. */
+static uint16_t
+port_tx_flush(struct rte_graph *graph, struct rte_node *node, struct dse_worker *w,
+	      struct port_tx_state *st, uint16_t p)
+{
+	const struct dse_snapshot *s = w->snap;
+	uint16_t n = st->count[p];
+	struct rte_mbuf **pkts = st->pkts[p];
+	uint16_t sent = 0;
+
+	st->count[p] = 0;
+	if (likely(s->ports[p].active)) {
+		for (int tries = 0; tries < PORT_TX_RETRIES && sent < n; tries++)
+			sent += rte_eth_tx_burst(s->ports[p].ethdev, w->index, pkts + sent,
+						 n - sent);
+	}
+	if (unlikely(sent < n)) {
+		enum dse_drop_reason r = s->ports[p].active ? DSE_DROP_QUEUE_FULL : DSE_DROP_PORT_GONE;
+		for (uint16_t i = sent; i < n; i++)
+			dse_drop_mark(pkts[i], r);
+		w->counters.port_tx_dropped[p] += n - sent;
+		rte_node_enqueue(graph, node, PORT_TX_NEXT_DROP, (void **)pkts + sent, n - sent);
+	}
+	return sent;
+}
+
+static uint16_t
+port_tx_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t nb_objs)
+{
+	struct dse_worker *w = dse_node_ctx(node)->worker;
+	struct port_tx_state *st = dse_node_ctx(node)->state;
+	uint16_t sent = 0;
+
+	for (uint16_t i = 0; i < nb_objs; i++) {
+		struct rte_mbuf *m = objs[i];
+		uint16_t p = dse_meta(m)->out_port;
+		if (!(st->touched_mask & (1ull << p))) {
+			st->touched_mask |= 1ull << p;
+			st->touched[st->nb_touched++] = p;
+		}
+		st->pkts[p][st->count[p]++] = m;
+		/* Flooding can stage more than one burst for a port in one walk. */
+		if (unlikely(st->count[p] == RTE_GRAPH_BURST_SIZE))
+			sent += port_tx_flush(graph, node, w, st, p);
+	}
+	for (uint16_t t = 0; t < st->nb_touched; t++)
+		if (st->count[st->touched[t]] != 0)
+			sent += port_tx_flush(graph, node, w, st, st->touched[t]);
+	st->nb_touched = 0;
+	st->touched_mask = 0;
+	if (sent)
+		record_latency(w, sent);
+	return nb_objs;
+}
+
+static int
+port_tx_init(const struct rte_graph *graph, struct rte_node *node)
+{
+	if (dse_node_bind_worker(graph, node) < 0)
+		return -1;
+	struct port_tx_state *st =
+		rte_zmalloc_socket("port_tx_state", sizeof(*st), RTE_CACHE_LINE_SIZE,
+				   graph->socket);
+	if (st == NULL)
+		return -1;
+	dse_node_ctx(node)->state = st;
+	return 0;
+}
+
+static void
+port_tx_fini(const struct rte_graph *graph, struct rte_node *node)
+{
+	(void)graph;
+	rte_free(dse_node_ctx(node)->state);
+	dse_node_ctx(node)->state = NULL;
+}
+
+static struct rte_node_register port_tx_node = {
+	.process = port_tx_process,
+	.name = "dse-port-tx",
+	.init = port_tx_init,
+	.fini = port_tx_fini,
+	.nb_edges = PORT_TX_NEXT_COUNT,
+	.next_nodes = {[PORT_TX_NEXT_DROP] = "dse-drop"},
+};
+
+RTE_NODE_REGISTER(port_tx_node);
