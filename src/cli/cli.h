@@ -1,0 +1,101 @@
+/*
+ * Shared declarations of dsectl, the command line of the engine: the invocation state every
+ * command gets, the exit statuses, the commands themselves and the helpers they use to call the
+ * management API (docs/api.md) and to read fields out of its results.
+ */
+#ifndef DSE_CLI_CLI_H
+#define DSE_CLI_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <jansson.h>
+
+#include "mgmt/rpc/rpc_client.h"
+
+#define CLI_DEFAULT_SOCKET  "/run/dse/dsed.sock" /* where dsed listens unless told otherwise */
+#define CLI_SOCKET_ENV      "DSE_SOCKET"         /* environment variable overriding it */
+#define CLI_DEFAULT_TIMEOUT 10                   /* seconds to wait for the engine */
+
+/* Exit statuses of dsectl. */
+enum cli_exit {
+	CLI_EXIT_OK = 0,          /* the command succeeded */
+	CLI_EXIT_API = 1,         /* the engine refused the request (or a file was not usable) */
+	CLI_EXIT_USAGE = 2,       /* the command line was wrong */
+	CLI_EXIT_UNREACHABLE = 3, /* the engine could not be reached or did not answer */
+};
+
+/* State of one dsectl invocation. */
+struct cli {
+	const char *socket_path;   /* the engine's API socket */
+	int timeout_ms;            /* bound on connecting and on each call */
+	bool json;                 /* print raw result JSON instead of tables */
+	bool all;                  /* show zero counters too (stats, drops) */
+	struct rpc_client *client; /* connection, opened by the first call */
+};
+
+/* A command: `dsectl NAME ARGS`. run() gets argv[0] = NAME and returns an exit status. */
+struct cli_command {
+	const char *name;                                   /* first word on the command line */
+	int (*run)(struct cli *cli, int argc, char **argv); /* does it */
+	const char *usage;                                  /* synopsis lines, for help */
+	const char *help;                                   /* what it does, for help */
+};
+
+/* The commands, in help order, and how many there are. */
+extern const struct cli_command cli_commands[];
+extern const size_t cli_command_count;
+
+/* Commands, one per concern. */
+int cli_cmd_apply(struct cli *cli, int argc, char **argv);
+int cli_cmd_show(struct cli *cli, int argc, char **argv);
+int cli_cmd_port(struct cli *cli, int argc, char **argv);
+int cli_cmd_stats(struct cli *cli, int argc, char **argv);
+int cli_cmd_call(struct cli *cli, int argc, char **argv);
+int cli_cmd_help(struct cli *cli, int argc, char **argv);
+
+/* Subjects of `show` implemented in separate files; each gets the method's result. */
+int cli_show_config(struct cli *cli);
+int cli_show_stats(struct cli *cli);
+int cli_show_drops(struct cli *cli);
+
+/*
+ * Calls method with params (borrowed, may be NULL). Returns CLI_EXIT_OK with *result set (a new
+ * reference); CLI_EXIT_API with *error set to the error object (a new reference), printing
+ * nothing; or CLI_EXIT_UNREACHABLE after printing which socket could not be used.
+ */
+int cli_request(struct cli *cli, const char *method, json_t *params, json_t **result,
+                json_t **error);
+
+/*
+ * Like cli_request(), but an API error is printed to stderr (the message, then each field error
+ * on its own line) and released.
+ */
+int cli_call(struct cli *cli, const char *method, json_t *params, json_t **result);
+
+/*
+ * Prints an API error object to stderr. With source (a file name) each located error is
+ * printed as "SOURCE:LINE: FIELD: MESSAGE", otherwise as "  FIELD: MESSAGE".
+ */
+void cli_print_error(json_t *error, const char *source);
+
+/* Prints a result as indented JSON (for --json and `call`). */
+void cli_print_json(json_t *result);
+
+/* Prints a usage error with the command's synopsis and returns CLI_EXIT_USAGE. */
+int cli_usage_error(const char *command, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Prints the help of one command (or of all when name is NULL) to out. Returns -1 if unknown. */
+int cli_print_help(FILE *out, const char *name);
+
+/* Text of a string member, or "-" when it is missing, null or empty. */
+const char *cli_json_text(json_t *object, const char *key);
+
+/* Text of a number member into buf (size 32), or "-" when it is missing or not a number. */
+const char *cli_json_number(json_t *object, const char *key, char *buf);
+
+/* Parses a whole decimal integer in [min, max]. Returns 0 or -EINVAL. */
+int cli_parse_integer(const char *text, long long min, long long max, long long *value);
+
+#endif /* DSE_CLI_CLI_H */

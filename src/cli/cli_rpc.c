@@ -1,0 +1,171 @@
+/*
+ * dsectl's side of the management API (docs/api.md): opening the connection on first use,
+ * calling methods, telling "the engine refused" (exit 1) from "the engine is not there"
+ * (exit 3), printing API errors with their field list, and the raw `call` command.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+/* Prints why the engine could not be used, naming the socket. */
+static void
+cli_print_transport_error(const struct cli *cli, int error)
+{
+	const char *path = cli->socket_path;
+
+	switch (error) {
+	case ENOENT:
+		fprintf(stderr,
+		        "dsectl: cannot reach the engine: no socket at %s (is dsed running?)\n",
+		        path);
+		break;
+	case ECONNREFUSED:
+		fprintf(stderr, "dsectl: cannot reach the engine: nobody listens on %s\n", path);
+		break;
+	case ETIMEDOUT:
+		fprintf(stderr, "dsectl: the engine at %s did not answer within %d ms\n", path,
+		        cli->timeout_ms);
+		break;
+	case ECONNRESET:
+	case EPIPE:
+		fprintf(stderr, "dsectl: the engine at %s closed the connection\n", path);
+		break;
+	case EPROTO:
+		fprintf(stderr, "dsectl: the engine at %s sent a malformed answer\n", path);
+		break;
+	default:
+		fprintf(stderr, "dsectl: cannot reach the engine at %s: %s\n", path,
+		        strerror(error));
+		break;
+	}
+}
+
+int
+cli_request(struct cli *cli, const char *method, json_t *params, json_t **result, json_t **error)
+{
+	*result = NULL;
+	*error = NULL;
+	if (cli->client == NULL) {
+		cli->client = rpc_client_connect(cli->socket_path, cli->timeout_ms);
+		if (cli->client == NULL) {
+			cli_print_transport_error(cli, errno);
+			return CLI_EXIT_UNREACHABLE;
+		}
+	}
+	*result = rpc_client_call(cli->client, method, params, error);
+	if (*result != NULL)
+		return CLI_EXIT_OK;
+	if (*error != NULL)
+		return CLI_EXIT_API;
+	cli_print_transport_error(cli, errno);
+	return CLI_EXIT_UNREACHABLE;
+}
+
+void
+cli_print_error(json_t *error, const char *source)
+{
+	json_t *errors = json_object_get(json_object_get(error, "data"), "errors");
+	const char *message = json_string_value(json_object_get(error, "message"));
+	size_t index;
+	json_t *entry;
+
+	fprintf(stderr, "dsectl: %s (code %lld)\n", message != NULL ? message : "error",
+	        (long long)json_integer_value(json_object_get(error, "code")));
+	json_array_foreach(errors, index, entry)
+	{
+		const char *field = json_string_value(json_object_get(entry, "field"));
+		const char *text = json_string_value(json_object_get(entry, "message"));
+		json_int_t line = json_integer_value(json_object_get(entry, "line"));
+
+		if (field == NULL || field[0] == '\0')
+			field = "-";
+		if (text == NULL)
+			text = "";
+		if (source != NULL && line > 0)
+			fprintf(stderr, "%s:%lld: %s: %s\n", source, (long long)line, field, text);
+		else if (source != NULL)
+			fprintf(stderr, "%s: %s: %s\n", source, field, text);
+		else
+			fprintf(stderr, "  %s: %s\n", field, text);
+	}
+}
+
+int
+cli_call(struct cli *cli, const char *method, json_t *params, json_t **result)
+{
+	json_t *error;
+	int status = cli_request(cli, method, params, result, &error);
+
+	if (status == CLI_EXIT_API) {
+		cli_print_error(error, NULL);
+		json_decref(error);
+	}
+	return status;
+}
+
+void
+cli_print_json(json_t *result)
+{
+	json_dumpf(result, stdout, JSON_INDENT(2) | JSON_ENCODE_ANY);
+	fputc('\n', stdout);
+}
+
+const char *
+cli_json_text(json_t *object, const char *key)
+{
+	const char *text = json_string_value(json_object_get(object, key));
+
+	return text != NULL && text[0] != '\0' ? text : "-";
+}
+
+const char *
+cli_json_number(json_t *object, const char *key, char *buf)
+{
+	json_t *value = json_object_get(object, key);
+
+	if (json_is_integer(value))
+		snprintf(buf, 32, "%lld", (long long)json_integer_value(value));
+	else if (json_is_real(value))
+		snprintf(buf, 32, "%.2f", json_real_value(value));
+	else
+		return "-";
+	return buf;
+}
+
+int
+cli_parse_integer(const char *text, long long min, long long max, long long *value)
+{
+	char *end;
+
+	errno = 0;
+	*value = strtoll(text, &end, 10);
+	if (errno != 0 || end == text || *end != '\0' || *value < min || *value > max)
+		return -EINVAL;
+	return 0;
+}
+
+int
+cli_cmd_call(struct cli *cli, int argc, char **argv)
+{
+	json_t *params = NULL, *result;
+	json_error_t parse_error;
+	int status;
+
+	if (argc < 2 || argc > 3)
+		return cli_usage_error("call", "expected METHOD and at most one JSON argument");
+	if (argc == 3) {
+		params = json_loads(argv[2], 0, &parse_error);
+		if (params == NULL)
+			return cli_usage_error("call", "JSON argument: %s at column %d",
+			                       parse_error.text, parse_error.column);
+	}
+	status = cli_call(cli, argv[1], params, &result);
+	json_decref(params);
+	if (status == CLI_EXIT_OK)
+		cli_print_json(result);
+	json_decref(result);
+	return status;
+}

@@ -1,0 +1,377 @@
+/*
+ * `dsectl show ...`: the read-only views of the engine. Each subject is one API method
+ * (docs/api.md) whose result is printed as an aligned table, or as JSON with --json.
+ * Config, stats and drops have their own files; this one holds the option parsing and the
+ * simple views (engine, ports, segments, macs, graph).
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/cli_table.h"
+
+/* Joins the strings of array (or "-" when empty) into a table cell. */
+static int
+cli_cell_join(struct cli_table *table, json_t *array)
+{
+	size_t index, len = 0;
+	char *joined = NULL;
+	json_t *item;
+	FILE *text;
+	int ret;
+
+	text = open_memstream(&joined, &len);
+	if (text == NULL)
+		return -1;
+	json_array_foreach(array, index, item)
+	{
+		if (json_is_string(item))
+			fprintf(text, "%s%s", index > 0 ? "," : "", json_string_value(item));
+	}
+	fclose(text);
+	ret = cli_table_cell(table, "%s", len > 0 ? joined : "-");
+	free(joined);
+	return ret;
+}
+
+/* Prints an uptime in seconds as days, hours, minutes and seconds. */
+static void
+cli_print_uptime(json_int_t seconds)
+{
+	long long s = seconds;
+
+	if (s >= 86400)
+		printf("%lldd ", s / 86400);
+	printf("%02lld:%02lld:%02lld (%lld s)\n", s % 86400 / 3600, s % 3600 / 60, s % 60, s);
+}
+
+/* engine.info: one "key: value" line per field. */
+static int
+cli_show_engine(struct cli *cli)
+{
+	json_t *result, *lcore;
+	char buf[32];
+	size_t index;
+	int status = cli_call(cli, "engine.info", NULL, &result);
+
+	if (status != CLI_EXIT_OK)
+		return status;
+	if (cli->json) {
+		cli_print_json(result);
+		json_decref(result);
+		return CLI_EXIT_OK;
+	}
+	printf("version:     %s\n", cli_json_text(result, "version"));
+	printf("node:        %s\n", cli_json_text(result, "node"));
+	printf("workers:     %s\n", cli_json_number(result, "workers", buf));
+	printf("lcores:      ");
+	json_array_foreach(json_object_get(result, "lcores"), index, lcore)
+	    printf("%s%lld", index > 0 ? ", " : "", (long long)json_integer_value(lcore));
+	printf("%s\n", json_array_size(json_object_get(result, "lcores")) == 0 ? "-" : "");
+	printf("generation:  %s\n", cli_json_number(result, "generation", buf));
+	printf("uptime:      ");
+	if (json_is_integer(json_object_get(result, "uptime_s")))
+		cli_print_uptime(json_integer_value(json_object_get(result, "uptime_s")));
+	else
+		printf("-\n");
+	json_decref(result);
+	return CLI_EXIT_OK;
+}
+
+/* Formats a port's VLAN list as "VID:SEGMENT,..." into a cell. */
+static int
+cli_cell_vlans(struct cli_table *table, json_t *vlans)
+{
+	size_t index, len = 0;
+	char *joined = NULL;
+	json_t *vlan;
+	FILE *text;
+	int ret;
+
+	text = open_memstream(&joined, &len);
+	if (text == NULL)
+		return -1;
+	json_array_foreach(vlans, index, vlan)
+	    fprintf(text, "%s%lld:%s", index > 0 ? "," : "",
+	            (long long)json_integer_value(json_object_get(vlan, "vlan")),
+	            cli_json_text(vlan, "segment"));
+	fclose(text);
+	ret = cli_table_cell(table, "%s", len > 0 ? joined : "-");
+	free(joined);
+	return ret;
+}
+
+/* ports.list: one row per port with its link state and device counters. */
+static int
+cli_show_ports(struct cli *cli)
+{
+	static const struct cli_column columns[] = {
+	    {"NAME", false},    {"KIND", false},   {"SEGMENT", false}, {"VLANS", false},
+	    {"LINK", false},    {"RX-PKTS", true}, {"RX-BYTES", true}, {"TX-PKTS", true},
+	    {"TX-BYTES", true}, {"RX-ERR", true},  {"TX-DROP", true},
+	};
+	static const char *const counters[] = {"rx_packets", "rx_bytes",  "tx_packets",
+	                                       "tx_bytes",   "rx_errors", "tx_dropped"};
+	struct cli_table *table;
+	json_t *result, *port;
+	char buf[32];
+	size_t index;
+	int status = cli_call(cli, "ports.list", NULL, &result);
+
+	if (status != CLI_EXIT_OK)
+		return status;
+	if (cli->json) {
+		cli_print_json(result);
+		json_decref(result);
+		return CLI_EXIT_OK;
+	}
+	table = cli_table_create(columns, sizeof(columns) / sizeof(columns[0]));
+	if (table == NULL) {
+		json_decref(result);
+		return CLI_EXIT_API;
+	}
+	json_array_foreach(json_object_get(result, "ports"), index, port)
+	{
+		cli_table_cell(table, "%s", cli_json_text(port, "name"));
+		cli_table_cell(table, "%s", cli_json_text(port, "kind"));
+		cli_table_cell(table, "%s", cli_json_text(port, "segment"));
+		cli_cell_vlans(table, json_object_get(port, "vlans"));
+		cli_table_cell(table, "%s", cli_json_text(port, "link"));
+		for (size_t c = 0; c < sizeof(counters) / sizeof(counters[0]); c++)
+			cli_table_cell(table, "%s", cli_json_number(port, counters[c], buf));
+	}
+	cli_table_print(table, stdout);
+	cli_table_destroy(table);
+	json_decref(result);
+	return CLI_EXIT_OK;
+}
+
+/* segments.list: one row per segment. */
+static int
+cli_show_segments(struct cli *cli)
+{
+	static const struct cli_column columns[] = {
+	    {"NAME", false},
+	    {"VNI", true},
+	    {"PORTS", false},
+	    {"MACS", true},
+	};
+	struct cli_table *table;
+	json_t *result, *segment;
+	char buf[32];
+	size_t index;
+	int status = cli_call(cli, "segments.list", NULL, &result);
+
+	if (status != CLI_EXIT_OK)
+		return status;
+	if (cli->json) {
+		cli_print_json(result);
+		json_decref(result);
+		return CLI_EXIT_OK;
+	}
+	table = cli_table_create(columns, sizeof(columns) / sizeof(columns[0]));
+	if (table == NULL) {
+		json_decref(result);
+		return CLI_EXIT_API;
+	}
+	json_array_foreach(json_object_get(result, "segments"), index, segment)
+	{
+		json_t *vni = json_object_get(segment, "vni");
+
+		cli_table_cell(table, "%s", cli_json_text(segment, "name"));
+		/* A segment without overlay has no VNI (null or 0). */
+		if (json_is_integer(vni) && json_integer_value(vni) > 0)
+			cli_table_cell(table, "%lld", (long long)json_integer_value(vni));
+		else
+			cli_table_cell(table, "-");
+		cli_cell_join(table, json_object_get(segment, "ports"));
+		cli_table_cell(table, "%s", cli_json_number(segment, "macs", buf));
+	}
+	cli_table_print(table, stdout);
+	cli_table_destroy(table);
+	json_decref(result);
+	return CLI_EXIT_OK;
+}
+
+/* macs.list: the MAC table, optionally filtered to one segment. */
+static int
+cli_show_macs(struct cli *cli, const char *segment)
+{
+	static const struct cli_column columns[] = {
+	    {"SEGMENT", false}, {"MAC", false}, {"PORT", false}, {"TYPE", false}, {"AGE", true},
+	};
+	json_t *params = NULL, *result, *mac;
+	struct cli_table *table;
+	char used[32], capacity[32], buf[32];
+	size_t index;
+	int status;
+
+	if (segment != NULL)
+		params = json_pack("{s:s}", "segment", segment);
+	status = cli_call(cli, "macs.list", params, &result);
+	json_decref(params);
+	if (status != CLI_EXIT_OK)
+		return status;
+	if (cli->json) {
+		cli_print_json(result);
+		json_decref(result);
+		return CLI_EXIT_OK;
+	}
+	table = cli_table_create(columns, sizeof(columns) / sizeof(columns[0]));
+	if (table == NULL) {
+		json_decref(result);
+		return CLI_EXIT_API;
+	}
+	json_array_foreach(json_object_get(result, "macs"), index, mac)
+	{
+		const char *type = cli_json_text(mac, "type");
+
+		cli_table_cell(table, "%s", cli_json_text(mac, "segment"));
+		cli_table_cell(table, "%s", cli_json_text(mac, "mac"));
+		cli_table_cell(table, "%s", cli_json_text(mac, "port"));
+		cli_table_cell(table, "%s", type);
+		/* Static entries never age. */
+		cli_table_cell(table, "%s",
+		               strcmp(type, "static") == 0 ? "-"
+		                                           : cli_json_number(mac, "age_s", buf));
+	}
+	cli_table_print(table, stdout);
+	printf("\n%s of %s entries used\n", cli_json_number(result, "used", used),
+	       cli_json_number(result, "capacity", capacity));
+	cli_table_destroy(table);
+	json_decref(result);
+	return CLI_EXIT_OK;
+}
+
+/* Name of a graph node given as a NODE object or as a plain string. */
+static const char *
+cli_node_name(json_t *node)
+{
+	if (json_is_string(node))
+		return json_string_value(node);
+	return json_string_value(json_object_get(node, "name"));
+}
+
+/* graph.show: every node with the nodes it feeds, in the order the engine lists them. */
+static int
+cli_show_graph(struct cli *cli)
+{
+	static const struct cli_column columns[] = {{"NODE", false}, {"NEXT", false}};
+	json_t *result, *node, *edge, *names;
+	struct cli_table *table;
+	size_t index, edge_index;
+	char buf[32];
+	int status = cli_call(cli, "graph.show", NULL, &result);
+
+	if (status != CLI_EXIT_OK)
+		return status;
+	if (cli->json) {
+		cli_print_json(result);
+		json_decref(result);
+		return CLI_EXIT_OK;
+	}
+	/* Nodes listed, then any node that appears only in an edge. */
+	names = json_array();
+	json_array_foreach(json_object_get(result, "nodes"), index,
+	                   node) if (cli_node_name(node) != NULL)
+	    json_array_append_new(names, json_string(cli_node_name(node)));
+	json_array_foreach(json_object_get(result, "edges"), edge_index, edge)
+	{
+		for (size_t end = 0; end < 2; end++) {
+			const char *name = json_string_value(json_array_get(edge, end));
+			bool known = false;
+			json_t *seen;
+
+			json_array_foreach(names, index, seen) known =
+			    known || (name != NULL && strcmp(json_string_value(seen), name) == 0);
+			if (name != NULL && !known)
+				json_array_append_new(names, json_string(name));
+		}
+	}
+	table = cli_table_create(columns, 2);
+	if (table == NULL) {
+		json_decref(names);
+		json_decref(result);
+		return CLI_EXIT_API;
+	}
+	json_array_foreach(names, index, node)
+	{
+		json_t *next = json_array();
+
+		json_array_foreach(json_object_get(result, "edges"), edge_index, edge)
+		{
+			const char *from = json_string_value(json_array_get(edge, 0));
+			json_t *to = json_array_get(edge, 1);
+
+			if (from != NULL && json_is_string(to) &&
+			    strcmp(from, json_string_value(node)) == 0)
+				json_array_append(next, to);
+		}
+		cli_table_cell(table, "%s", json_string_value(node));
+		cli_cell_join(table, next);
+		json_decref(next);
+	}
+	printf("workers: %s\n\n", cli_json_number(result, "workers", buf));
+	cli_table_print(table, stdout);
+	cli_table_destroy(table);
+	json_decref(names);
+	json_decref(result);
+	return CLI_EXIT_OK;
+}
+
+int
+cli_cmd_show(struct cli *cli, int argc, char **argv)
+{
+	static const struct option options[] = {
+	    {"all", no_argument, NULL, 'a'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	const char *subject;
+	int option;
+
+	optind = 0;
+	while ((option = getopt_long(argc, argv, "ajh", options, NULL)) != -1) {
+		switch (option) {
+		case 'a':
+			cli->all = true;
+			break;
+		case 'j':
+			cli->json = true;
+			break;
+		case 'h':
+			cli_print_help(stdout, "show");
+			return CLI_EXIT_OK;
+		default:
+			return cli_usage_error("show", "unknown option \"%s\"", argv[optind - 1]);
+		}
+	}
+	if (optind == argc)
+		return cli_usage_error("show", "missing what to show");
+	subject = argv[optind];
+	if (strcmp(subject, "macs") == 0) {
+		if (argc - optind > 2)
+			return cli_usage_error("show", "show macs takes at most one SEGMENT");
+		return cli_show_macs(cli, argc - optind == 2 ? argv[optind + 1] : NULL);
+	}
+	if (argc - optind > 1)
+		return cli_usage_error("show", "unexpected argument \"%s\"", argv[optind + 1]);
+	if (strcmp(subject, "engine") == 0)
+		return cli_show_engine(cli);
+	if (strcmp(subject, "config") == 0)
+		return cli_show_config(cli);
+	if (strcmp(subject, "ports") == 0)
+		return cli_show_ports(cli);
+	if (strcmp(subject, "segments") == 0)
+		return cli_show_segments(cli);
+	if (strcmp(subject, "graph") == 0)
+		return cli_show_graph(cli);
+	if (strcmp(subject, "stats") == 0)
+		return cli_show_stats(cli);
+	if (strcmp(subject, "drops") == 0)
+		return cli_show_drops(cli);
+	return cli_usage_error("show", "cannot show \"%s\"", subject);
+}
