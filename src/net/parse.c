@@ -49,11 +49,7 @@ net_parse_l4(const uint8_t *l4, uint32_t avail, uint8_t proto)
 	case NET_IPPROTO_TCP:
 		if (avail < NET_TCP_HEADER_LEN)
 			return NET_PARSE_L4_TRUNCATED;
-		if (net_tcp_header_len(l4) < NET_TCP_HEADER_LEN)
-			return NET_PARSE_TCP_BAD_HEADER;
-		if (net_tcp_header_len(l4) > avail)
-			return NET_PARSE_L4_TRUNCATED;
-		return NET_PARSE_OK;
+		return net_tcp_header_complete(l4, avail) ? NET_PARSE_OK : NET_PARSE_L4_TRUNCATED;
 	case NET_IPPROTO_UDP:
 		return avail < NET_UDP_HEADER_LEN ? NET_PARSE_L4_TRUNCATED : NET_PARSE_OK;
 	case NET_IPPROTO_ICMP:
@@ -104,7 +100,7 @@ net_parse_ipv6(const uint8_t *ip, uint32_t len, struct net_parsed *out)
 	if (len < NET_IPV6_HEADER_LEN)
 		return NET_PARSE_IPV6_TRUNCATED;
 	if (net_ipv6_version(ip) != 6)
-		return NET_PARSE_IPV6_BAD_HEADER;
+		return NET_PARSE_IPV6_TRUNCATED;
 	payload_length = net_ipv6_payload_length(ip);
 	if (payload_length > len - NET_IPV6_HEADER_LEN)
 		return NET_PARSE_IPV6_BAD_LENGTH;
@@ -215,7 +211,6 @@ net_flow_hash_macs(const uint8_t *frame, uint16_t ethertype)
 uint32_t
 net_flow_hash_symmetric(const uint8_t *frame, uint32_t len, const struct net_parsed *p)
 {
-	const uint8_t *ip = frame + p->l3_offset;
 	uint16_t src_port = 0, dst_port = 0;
 
 	if (net_hash_has_ports(p, len)) {
@@ -224,6 +219,7 @@ net_flow_hash_symmetric(const uint8_t *frame, uint32_t len, const struct net_par
 	}
 	if (p->ethertype == NET_ETHERTYPE_IPV4 &&
 	    (uint32_t)p->l3_offset + NET_IPV4_HEADER_LEN <= len) {
+		const uint8_t *ip = frame + p->l3_offset;
 		uint64_t src = ((uint64_t)net_ipv4_src(ip) << 16) | src_port;
 		uint64_t dst = ((uint64_t)net_ipv4_dst(ip) << 16) | dst_port;
 
@@ -231,6 +227,7 @@ net_flow_hash_symmetric(const uint8_t *frame, uint32_t len, const struct net_par
 	}
 	if (p->ethertype == NET_ETHERTYPE_IPV6 &&
 	    (uint32_t)p->l3_offset + NET_IPV6_HEADER_LEN <= len) {
+		const uint8_t *ip = frame + p->l3_offset;
 		const uint8_t *src = ip + NET_IPV6_OFF_SRC;
 		const uint8_t *dst = ip + NET_IPV6_OFF_DST;
 		int order = memcmp(src, dst, NET_IPV6_ADDR_LEN);

@@ -24,9 +24,7 @@
 	X(NET_PARSE_IPV6_BAD_LENGTH, "ipv6-bad-length") \
 	X(NET_PARSE_IPV6_BAD_EXTENSION, "ipv6-bad-extension") /* truncated or too many ext headers */ \
 	X(NET_PARSE_L4_TRUNCATED, "l4-truncated")         /* TCP/UDP/ICMP header cut short (first fragment or unfragmented only) */ \
-	X(NET_PARSE_ARP_TRUNCATED, "arp-truncated") \
-	X(NET_PARSE_IPV6_BAD_HEADER, "ipv6-bad-header")   /* version is not 6 */ \
-	X(NET_PARSE_TCP_BAD_HEADER, "tcp-bad-header")     /* TCP data offset below 5 words */
+	X(NET_PARSE_ARP_TRUNCATED, "arp-truncated")
 /* clang-format on */
 
 #define NET_PARSE_ENUM_ENTRY(name, text) name,
@@ -54,10 +52,12 @@ struct net_parsed {
 /* Parses Ethernet, up to two VLAN tags, ARP, IPv4, IPv6 (with extension headers) and the L4 header
  * presence. Returns NET_PARSE_OK or the reason the frame is malformed. Never reads beyond len.
  * Frames longer than the IP total length (Ethernet padding) are fine. Non-IP/non-ARP ethertypes are
- * OK with l3_offset set and nothing else checked. The L4 header is bounded by the IP length, not by
- * len. Protocols other than TCP, UDP, ICMP, ICMPv6 and SCTP get l4_offset set with no check of
- * their header; IPv6 "no next header" gets l4_proto 59 and l4_offset 0. On failure the fields of
- * out hold what was parsed before the error. */
+ * OK with l3_offset set and nothing else checked. Two cases share the reason of their nearest kin:
+ * an IPv6 version other than 6 is NET_PARSE_IPV6_TRUNCATED (no IPv6 header is there) and a TCP data
+ * offset below 5 words is NET_PARSE_L4_TRUNCATED (a header shorter than its fixed part). The L4
+ * header is bounded by the IP length, not by len. Protocols other than TCP, UDP, ICMP, ICMPv6 and
+ * SCTP get l4_offset set with no check of their header; IPv6 "no next header" gets l4_proto 59 and
+ * l4_offset 0. On failure the fields of out hold what was parsed before the error. */
 enum net_parse_result net_parse_frame(const uint8_t *frame, uint32_t len, struct net_parsed *out);
 
 /* Symmetric flow hash: the same value for both directions of a 5-tuple (IPv4/IPv6, TCP/UDP ports,

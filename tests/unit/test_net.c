@@ -516,7 +516,7 @@ test_parse_bad_l4(void **state)
 	fix_ipv4_length(&f, l3);
 	assert_int_equal(parse(&f, &p), NET_PARSE_L4_TRUNCATED);
 	f.bytes[34 + NET_TCP_OFF_DATA_OFFSET] = 4 << 4;
-	assert_int_equal(parse(&f, &p), NET_PARSE_TCP_BAD_HEADER);
+	assert_int_equal(parse(&f, &p), NET_PARSE_L4_TRUNCATED);
 
 	build_eth(&f, mac_b, mac_a, 0, NET_ETHERTYPE_IPV4);
 	l3 = append_ipv4(&f, 5, 0, NET_IPPROTO_UDP, ADDR_A, ADDR_B);
@@ -546,7 +546,7 @@ test_parse_bad_ipv6(void **state)
 	assert_int_equal(net_parse_frame(f.bytes, 14 + 39, &p), NET_PARSE_IPV6_TRUNCATED);
 	assert_int_equal(net_parse_frame(f.bytes, f.len - 1, &p), NET_PARSE_IPV6_BAD_LENGTH);
 	f.bytes[14] = 0x40;
-	assert_int_equal(parse(&f, &p), NET_PARSE_IPV6_BAD_HEADER);
+	assert_int_equal(parse(&f, &p), NET_PARSE_IPV6_TRUNCATED);
 
 	/* Extension header longer than the payload. */
 	build_eth(&f, mac_b, mac_a, 0, NET_ETHERTYPE_IPV6);
