@@ -102,10 +102,12 @@ cli_print_help(FILE *out, const char *name)
 	      "\n"
 	      "commands:\n",
 	      out);
-	for (size_t i = 0; i < cli_command_count; i++)
+	for (size_t i = 0; i < cli_command_count; i++) {
 		cli_print_indented(out, cli_commands[i].usage, 2);
-	fputs("\n"
-	      "`dsectl help COMMAND` describes a command.\n"
+		cli_print_indented(out, cli_commands[i].help, 6);
+		fputc('\n', out);
+	}
+	fputs("Options of a command may follow it (show --all, port add --json, ...).\n"
 	      "\n"
 	      "exit status: 0 success, 1 the engine refused the request (or the file given to\n"
 	      "apply is not usable text), 2 usage error, 3 the engine could not be reached.\n",
