@@ -21,7 +21,7 @@ slot_delete(struct mac_slot *s, uint64_t value)
 }
 
 static struct mac_slot *
-find_slot(const struct mac_table *t, uint64_t key, uint32_t hash)
+find_slot(const struct mac_table *t, uint64_t key, uint64_t hash)
 {
 	for (int which = 0; which < 2; which++) {
 		struct mac_slot *b = mac_table_bucket(t, hash, which);
@@ -35,22 +35,34 @@ find_slot(const struct mac_table *t, uint64_t key, uint32_t hash)
 /* Claims a free slot for key and stores its first value. Returns the slot, or NULL when both
  * buckets are full. If another thread claims the same key first, returns that slot with
  * *raced set. */
-static struct mac_slot *
-claim_slot(struct mac_table *t, uint64_t key, uint32_t hash, uint64_t value, bool *raced)
+static unsigned
+free_slots(const struct mac_slot *b)
 {
+	unsigned n = 0;
+	for (int i = 0; i < MAC_TABLE_BUCKET_SLOTS; i++)
+		n += __atomic_load_n(&b[i].key, __ATOMIC_RELAXED) == 0;
+	return n;
+}
+
+/* Claims a free slot for key and stores its first value. Returns the slot, or NULL when both
+ * buckets are full. The emptier bucket is tried first, which keeps buckets evenly filled
+ * (the "power of two choices") so the table holds most of its capacity before refusing. If
+ * another thread claims the same key first, returns that slot with *raced set. */
+static struct mac_slot *
+claim_slot(struct mac_table *t, uint64_t key, uint64_t hash, uint64_t value, bool *raced)
+{
+	struct mac_slot *buckets[2] = {mac_table_bucket(t, hash, 0), mac_table_bucket(t, hash, 1)};
+	if (free_slots(buckets[1]) > free_slots(buckets[0])) {
+		buckets[0] = buckets[1];
+		buckets[1] = mac_table_bucket(t, hash, 0);
+	}
 	*raced = false;
 	for (int which = 0; which < 2; which++) {
-		struct mac_slot *b = mac_table_bucket(t, hash, which);
+		struct mac_slot *b = buckets[which];
 		for (int i = 0; i < MAC_TABLE_BUCKET_SLOTS; i++) {
-			uint64_t expected = 0;
-			if (__atomic_load_n(&b[i].key, __ATOMIC_RELAXED) != 0) {
-				if (__atomic_load_n(&b[i].key, __ATOMIC_RELAXED) == key) {
-					*raced = true;
-					return &b[i];
-				}
-				continue;
-			}
-			if (__atomic_compare_exchange_n(&b[i].key, &expected, key, false,
+			uint64_t expected = __atomic_load_n(&b[i].key, __ATOMIC_RELAXED);
+			if (expected == 0 &&
+			    __atomic_compare_exchange_n(&b[i].key, &expected, key, false,
 							__ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
 				__atomic_store_n(&b[i].value, value, __ATOMIC_RELEASE);
 				return &b[i];
@@ -68,7 +80,7 @@ enum mac_learn_result
 mac_table_learn(struct mac_table *t, uint64_t key, uint16_t port, uint32_t now_s,
 		uint32_t refresh_s)
 {
-	uint32_t hash = mac_key_hash(key);
+	uint64_t hash = mac_key_hash(key);
 	struct mac_slot *s = find_slot(t, key, hash);
 	uint64_t fresh = mac_value_make(port, false, now_s);
 
@@ -135,7 +147,7 @@ mac_table_destroy(struct mac_table *t)
 int
 mac_table_add_static(struct mac_table *t, uint64_t key, uint16_t port, uint32_t now_s)
 {
-	uint32_t hash = mac_key_hash(key);
+	uint64_t hash = mac_key_hash(key);
 	uint64_t value = mac_value_make(port, true, now_s);
 
 	for (;;) {

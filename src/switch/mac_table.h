@@ -10,7 +10,8 @@
  * compare-and-swap whose winner alone then stores the first value; a value of 0 means "being
  * inserted or deleted" and is never overwritten by a refresh; deletion first swaps the value to
  * 0, then clears the key. A reader that finds its key with a non-zero value has a value that was
- * stored for that key.
+ * stored for that key. Two workers learning the same new address at the same instant may each
+ * claim a slot; lookups and learning always use the first one found, and the other ages out.
  */
 #ifndef DSE_SWITCH_MAC_TABLE_H
 #define DSE_SWITCH_MAC_TABLE_H
@@ -72,20 +73,25 @@ mac_key_make(uint16_t segment, const uint8_t mac[6])
 	       (uint64_t)mac[2] << 24 | (uint64_t)mac[3] << 16 | (uint64_t)mac[4] << 8 | mac[5];
 }
 
-static inline uint32_t
+static inline uint64_t
 mac_key_hash(uint64_t key)
 {
-	/* One multiply spreads the MAC's low (vendor-assigned) bytes over all bits. */
-	key *= 0x9e3779b97f4a7c15ull;
-	return (uint32_t)(key >> 32);
+	/* A 64-bit finaliser (xor-shift-multiply): every key bit reaches every hash bit, so
+	 * addresses that differ only in their last bytes still spread over all buckets. */
+	key ^= key >> 33;
+	key *= 0xff51afd7ed558ccdull;
+	key ^= key >> 33;
+	key *= 0xc4ceb9fe1a85ec53ull;
+	key ^= key >> 33;
+	return key;
 }
 
-/* The two candidate buckets of a key. The second is chosen from other hash bits so keys that
- * collide on one bucket spread over different second buckets. */
+/* The two candidate buckets of a key: one from each half of its hash, independent of each
+ * other, so keys that collide on one bucket spread over different second buckets. */
 static inline struct mac_slot *
-mac_table_bucket(const struct mac_table *t, uint32_t hash, int which)
+mac_table_bucket(const struct mac_table *t, uint64_t hash, int which)
 {
-	uint32_t b = which == 0 ? hash : (hash >> 16 | hash << 16) * 0x2545f491u;
+	uint32_t b = which == 0 ? (uint32_t)hash : (uint32_t)(hash >> 32);
 	return &t->slots[(b & t->bucket_mask) * MAC_TABLE_BUCKET_SLOTS];
 }
 
@@ -103,7 +109,7 @@ mac_table_prefetch(const struct mac_table *t, uint64_t key)
 static inline bool
 mac_table_lookup(const struct mac_table *t, uint64_t key, uint16_t *port)
 {
-	uint32_t hash = mac_key_hash(key);
+	uint64_t hash = mac_key_hash(key);
 	for (int which = 0; which < 2; which++) {
 		struct mac_slot *b = mac_table_bucket(t, hash, which);
 		for (int i = 0; i < MAC_TABLE_BUCKET_SLOTS; i++) {
