@@ -9,6 +9,7 @@
 #   SC_PACKETS          packets in the traffic file (net_pcap keeps them all in mbufs)
 #   SC_DSE_CONFIG_FN    prints the engine's YAML config
 #   SC_DSE_MEMORY       dsed --memory (MB of hugepages)
+#   SC_DSE_MBUFS        dsed --mbufs (0 = its default)
 #   SC_OVS_SETUP_FN     builds the OVS bridges, sets OVS_OUT_BRIDGE and OVS_OUT_PORT
 #   SC_OVS_UNAVAILABLE  non-empty: OVS not measured, with this reason
 #   SC_OVS_MEMORY       OVS dpdk-socket-mem (MB)
@@ -23,7 +24,7 @@ L2_MAX_DST_MACS=1000
 
 scenario_reset() {
     SC_DESC="" SC_UNAVAILABLE="" SC_FLOWS=10000 SC_DST_MACS=1 SC_FRAME_SIZE=64 SC_GEN_ARGS=""
-    SC_PACKETS=0 SC_DSE_CONFIG_FN="" SC_DSE_MEMORY=1024 SC_OVS_SETUP_FN="" SC_OVS_UNAVAILABLE=""
+    SC_PACKETS=0 SC_DSE_CONFIG_FN="" SC_DSE_MEMORY=1024 SC_DSE_MBUFS=0 SC_OVS_SETUP_FN="" SC_OVS_UNAVAILABLE=""
     SC_OVS_MEMORY=1024 SC_CONDITIONS="" SC_MAC_TABLE_SIZE=65536 SC_GEN_ARGS_TAG=""
 }
 
@@ -60,9 +61,12 @@ l2_scenario() {
     while (( SC_MAC_TABLE_SIZE < 2 * (flows + SC_DST_MACS) )); do
         SC_MAC_TABLE_SIZE=$((SC_MAC_TABLE_SIZE * 2))
     done
+    # net_pcap infinite_rx holds the whole file in mbufs of the engine's pool (2.5 KB each)
+    if (( SC_PACKETS > 16384 )); then
+        SC_DSE_MBUFS=$((SC_PACKETS + 32768))
+        SC_DSE_MEMORY=$(( (SC_DSE_MBUFS * 5 / 2 / 1024 + 511) / 512 * 512 + 1024 ))
+    fi
     if (( SC_PACKETS > 200000 )); then
-        # net_pcap infinite_rx holds the whole file in mbufs of the engine's pool
-        SC_DSE_MEMORY=3072
         SC_OVS_UNAVAILABLE="OVS-DPDK 3.1 sizes a port's mempool to at most 262,144 mbufs; net_pcap infinite_rx must hold all $SC_PACKETS packets of the file in mbufs"
     fi
     SC_DESC="L2 switch, one segment: $flows flows from port src to port sink"
@@ -100,7 +104,6 @@ YAML
 # on the sink port, the same MAC table size as the engine's.
 l2_ovs_setup() {
     ovs_netdev_bridge br0 other_config:mac-table-size="$SC_MAC_TABLE_SIZE"
-    ovs_pcap_port br0 src 1 "$SC_TRAFFIC"
     ovs_null_port br0 sink 2
     ovs_ofctl del-flows br0
     ovs_ofctl add-flow br0 "actions=NORMAL"
@@ -108,6 +111,8 @@ l2_ovs_setup() {
     for mac in $("$GEN_TRAFFIC" --flows "$SC_FLOWS" --dst-macs "$SC_DST_MACS" --print-dst-macs); do
         ovs_appctl fdb/add br0 sink 0 "$mac" >/dev/null
     done
+    # the source last: its first packet already finds every destination MAC
+    ovs_pcap_port br0 src 1 "$SC_TRAFFIC"
     OVS_OUT_BRIDGE=br0 OVS_OUT_PORT=sink
 }
 

@@ -42,13 +42,14 @@ tsc_hz_fallback() {
 # measure_dse: sets DSE_MPPS DSE_READINGS DSE_CYCLES DSE_P50 DSE_P99 DSE_P999 DSE_MEM DSE_NOTE
 measure_dse() {
     DSE_MPPS="" DSE_READINGS="" DSE_CYCLES="" DSE_P50="" DSE_P99="" DSE_P999="" DSE_MEM=""
-    DSE_NOTE=""
+    DSE_NOTE="" DSE_SEGMENT_MACS=""
     dse_available || { DSE_NOTE="engine not built ($DSED)"; return 0; }
     local config=$WORK/dse-$SCENARIO.yaml i
     DSE_SOCK=$WORK/dse-$SCENARIO.sock DSE_LOG=$WORK/dse-$SCENARIO.log
     "$SC_DSE_CONFIG_FN" >"$config"
     "$DSED" --config "$config" --socket "$DSE_SOCK" --file-prefix "bench-dse-$$" \
-        --lcores 0@0,1@1 --memory "$SC_DSE_MEMORY" >"$DSE_LOG" 2>&1 &
+        --lcores 0@0,1@1 --memory "$SC_DSE_MEMORY" \
+        $( ((SC_DSE_MBUFS)) && echo "--mbufs $SC_DSE_MBUFS") >"$DSE_LOG" 2>&1 &
     DSE_PID=$!
     for i in $(seq 240); do
         kill -0 "$DSE_PID" 2>/dev/null || break
@@ -72,6 +73,11 @@ measure_dse() {
         DSE_P999=$(json_get "$stats" "find(d, 'latency')['p999_us']")
         # why packets did not reach the sink, for the person reading the log
         json_get "$stats" "'\n'.join('drop %s/%s: %s' % (x['node'], x['reason'], x['packets']) for x in find(d, 'drops') if x['packets'])" >>"$DSE_LOG"
+    fi
+    # learning really happened: the segment holds the static plus the learned MACs
+    DSE_SEGMENT_MACS=""
+    if dsectl_run --json show segments >"$WORK/dse-segments.json" 2>>"$DSE_LOG"; then
+        DSE_SEGMENT_MACS=$(json_get "$WORK/dse-segments.json" "find(d, 'macs')")
     fi
     if dsectl_run --json show engine >"$engine" 2>>"$DSE_LOG"; then
         hz=$(json_get "$engine" "find(d, 'tsc_hz')")

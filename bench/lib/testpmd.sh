@@ -40,7 +40,6 @@ measure_testpmd() {
     command -v dpdk-testpmd >/dev/null || { TP_NOTE="dpdk-testpmd not installed"; return 0; }
     # net_pcap infinite_rx copies the whole file into mbufs first: the pool holds it all.
     mbufs=$((packets + 32768)); mbuf_size=2176
-    (( packets > 200000 )) && mbuf_size=512
     mem=$(( (mbufs * (mbuf_size + 256) / 1048576) + 256 ))
     TP_LOG=$WORK/testpmd-$SCENARIO.log TP_FIFO=$WORK/testpmd-$SCENARIO.fifo
     rm -f "$TP_FIFO"; mkfifo "$TP_FIFO"
