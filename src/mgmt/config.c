@@ -427,7 +427,7 @@ get_string(struct parse_ctx *ctx, const yaml_node_t *node, const char *field, ch
 	const char *text;
 	size_t len;
 
-	out[0] = '\0';
+	memset(out, 0, size);
 	if (node->type != YAML_SCALAR_NODE || scalar_resolve(node) != SCALAR_STRING) {
 		config_error(ctx->errs, line, field, "expected %s, got %s", expected,
 		             node_description(node));
@@ -870,6 +870,14 @@ parse_port(struct parse_ctx *ctx, const yaml_node_t *node, const char *prefix,
 			                               "memif, pcap, null, devargs";
 			char text[DSE_NAME_MAX];
 
+			/* `kind: null` names DPDK's null device, not an empty value. */
+			if (v->type == YAML_SCALAR_NODE &&
+			    text_is((const char *)v->data.scalar.value, v->data.scalar.length,
+			            "null")) {
+				port->kind = DSE_PORT_NULL;
+				src->kind_ok = true;
+				break;
+			}
 			if (get_string(ctx, v, field, text, sizeof(text), expected) < 0)
 				break;
 			kind = config_port_kind_parse(text);

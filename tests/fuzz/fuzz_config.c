@@ -1,0 +1,79 @@
+/*
+ * libFuzzer target for the config readers: arbitrary bytes as a host.yaml (config_parse_yaml),
+ * and, when they are JSON, as a `port.add` request (config_port_from_json). A valid config must
+ * also survive the trip through config_to_json and back unchanged.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mgmt/config.h"
+#include "mgmt/config_json.h"
+
+/* Clears the source lines, which legitimately differ between two texts of one config. */
+static void
+clear_lines(struct dse_config *cfg)
+{
+	for (unsigned i = 0; i < cfg->nb_segments; i++)
+		cfg->segments[i].line = 0;
+	for (unsigned i = 0; i < cfg->nb_ports; i++)
+		cfg->ports[i].line = 0;
+	for (unsigned i = 0; i < cfg->nb_static_macs; i++)
+		cfg->static_macs[i].line = 0;
+}
+
+/* Checks that a valid config reads back the same from its JSON form. */
+static void
+check_round_trip(struct dse_config *cfg, struct dse_config_errors *errs)
+{
+	struct dse_config *again = malloc(sizeof(*again));
+	json_t *json = config_to_json(cfg);
+	char *text = json ? json_dumps(json, 0) : NULL;
+
+	if (again != NULL && text != NULL) {
+		if (config_parse_yaml(text, strlen(text), again, errs) != 0)
+			abort();
+		clear_lines(cfg);
+		clear_lines(again);
+		if (memcmp(cfg, again, sizeof(*cfg)) != 0)
+			abort();
+	}
+	free(text);
+	json_decref(json);
+	free(again);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct dse_config *cfg = malloc(sizeof(*cfg));
+	struct dse_config_errors errs;
+	struct dse_port_config port;
+	json_t *obj;
+
+	if (cfg == NULL)
+		return 0;
+	if (config_parse_yaml((const char *)data, size, cfg, &errs) == 0) {
+		check_round_trip(cfg, &errs);
+	} else {
+		json_t *list = config_errors_to_json(&errs);
+
+		if (list == NULL || json_array_size(list) == 0)
+			abort();
+		json_decref(list);
+	}
+
+	obj = json_loadb((const char *)data, size, 0, NULL);
+	if (obj != NULL) {
+		errs.count = 0;
+		if (config_port_from_json(obj, &port, "port", &errs) == 0) {
+			json_t *back = config_port_to_json(&port);
+
+			config_validate_port(cfg, &port, "port", &errs);
+			json_decref(back);
+		}
+		json_decref(obj);
+	}
+	free(cfg);
+	return 0;
+}
