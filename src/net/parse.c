@@ -153,29 +153,35 @@ net_parse_frame(const uint8_t *frame, uint32_t len, struct net_parsed *out)
 	}
 }
 
-/* Scrambles a 64-bit value so that every input bit affects every output bit (a MurmurHash3
- * style finalizer); the constants are the usual odd multipliers with good avalanche. */
+/*
+ * The flow hash is symmetric by construction: each endpoint (address and port) is scrambled on
+ * its own and the two results are added, and addition does not care about order. The two
+ * endpoint scrambles are independent, so the CPU runs them side by side; one final scramble
+ * mixes in the protocol. The constants are odd 64-bit multipliers with good bit diffusion.
+ */
+#define NET_HASH_K1 0x9e3779b97f4a7c15ULL
+#define NET_HASH_K2 0xff51afd7ed558ccdULL
+#define NET_HASH_K3 0xc4ceb9fe1a85ec53ULL
+
+/* Scrambles one endpoint value so that its bits spread over the whole word. */
 static inline uint64_t
-net_hash_mix(uint64_t h)
+net_hash_endpoint(uint64_t value)
 {
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ULL;
-	h ^= h >> 33;
-	return h;
+	value *= NET_HASH_K1;
+	value ^= value >> 29;
+	return value * NET_HASH_K2;
 }
 
-/* Hashes two endpoints after putting them in a fixed order, so swapping them changes nothing. */
+/* Combines two scrambled endpoints and the protocol (or EtherType) into the 32-bit hash. */
 static inline uint32_t
-net_hash_endpoints(uint64_t a, uint64_t b, uint64_t extra)
+net_hash_finish(uint64_t endpoint_a, uint64_t endpoint_b, uint64_t protocol)
 {
-	uint64_t low = a < b ? a : b;
-	uint64_t high = a < b ? b : a;
-	uint64_t h = net_hash_mix(low * 0x9e3779b97f4a7c15ULL + extra);
+	uint64_t h = endpoint_a + endpoint_b + protocol * NET_HASH_K3;
 
-	h = net_hash_mix(h ^ high);
-	return (uint32_t)(h ^ (h >> 32));
+	h ^= h >> 32;
+	h *= NET_HASH_K3;
+	h ^= h >> 29;
+	return (uint32_t)h;
 }
 
 /* Returns true if the L4 header of p carries ports at offsets 0 and 2 the hash may use. */
@@ -188,7 +194,7 @@ net_hash_has_ports(const struct net_parsed *p, uint32_t len)
 	       p->l4_proto == NET_IPPROTO_SCTP;
 }
 
-/* Reads 8 bytes at p as a native 64-bit number (only its value's equality and order matter). */
+/* Reads 8 bytes at p as a native 64-bit number (only equal bytes giving equal values matters). */
 static inline uint64_t
 net_load64(const uint8_t *p)
 {
@@ -205,7 +211,7 @@ net_flow_hash_macs(const uint8_t *frame, uint16_t ethertype)
 	uint64_t dst = ((uint64_t)net_get_be16(frame) << 32) | net_get_be32(frame + 2);
 	uint64_t src = ((uint64_t)net_get_be16(frame + 6) << 32) | net_get_be32(frame + 8);
 
-	return net_hash_endpoints(dst, src, ethertype);
+	return net_hash_finish(net_hash_endpoint(dst), net_hash_endpoint(src), ethertype);
 }
 
 uint32_t
@@ -223,28 +229,18 @@ net_flow_hash_symmetric(const uint8_t *frame, uint32_t len, const struct net_par
 		uint64_t src = ((uint64_t)net_ipv4_src(ip) << 16) | src_port;
 		uint64_t dst = ((uint64_t)net_ipv4_dst(ip) << 16) | dst_port;
 
-		return net_hash_endpoints(src, dst, p->l4_proto);
+		return net_hash_finish(net_hash_endpoint(src), net_hash_endpoint(dst), p->l4_proto);
 	}
 	if (p->ethertype == NET_ETHERTYPE_IPV6 &&
 	    (uint32_t)p->l3_offset + NET_IPV6_HEADER_LEN <= len) {
 		const uint8_t *ip = frame + p->l3_offset;
-		const uint8_t *src = ip + NET_IPV6_OFF_SRC;
-		const uint8_t *dst = ip + NET_IPV6_OFF_DST;
-		int order = memcmp(src, dst, NET_IPV6_ADDR_LEN);
-		const uint8_t *low, *high;
-		uint16_t low_port, high_port;
-		uint64_t h;
+		/* Fold each 16-byte address and its port to one word, then scramble it. */
+		uint64_t src = net_load64(ip + NET_IPV6_OFF_SRC) * NET_HASH_K3 +
+		               (net_load64(ip + NET_IPV6_OFF_SRC + 8) ^ src_port);
+		uint64_t dst = net_load64(ip + NET_IPV6_OFF_DST) * NET_HASH_K3 +
+		               (net_load64(ip + NET_IPV6_OFF_DST + 8) ^ dst_port);
 
-		if (order < 0 || (order == 0 && src_port <= dst_port)) {
-			low = src, high = dst, low_port = src_port, high_port = dst_port;
-		} else {
-			low = dst, high = src, low_port = dst_port, high_port = src_port;
-		}
-		h = net_hash_mix(net_load64(low) ^ ((uint64_t)p->l4_proto << 32 | low_port));
-		h = net_hash_mix(h ^ net_load64(low + 8));
-		h = net_hash_mix(h ^ net_load64(high) ^ high_port);
-		h = net_hash_mix(h ^ net_load64(high + 8));
-		return (uint32_t)(h ^ (h >> 32));
+		return net_hash_finish(net_hash_endpoint(src), net_hash_endpoint(dst), p->l4_proto);
 	}
 	if (len < 2 * NET_MAC_LEN)
 		return 0;
