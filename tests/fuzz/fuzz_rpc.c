@@ -29,7 +29,8 @@ fuzz_check(json_t *params, struct rpc_error *err, void *ctx)
 	(void)ctx;
 	if (!json_is_object(params))
 		return json_object();
-	json_object_foreach(params, key, value) {
+	json_object_foreach(params, key, value)
+	{
 		if (json_is_string(value))
 			rpc_error_field(err, key, "unexpected \"%s\"", json_string_value(value));
 		else
@@ -49,9 +50,9 @@ fuzz_fail(json_t *params, struct rpc_error *err, void *ctx)
 }
 
 static const struct rpc_method fuzz_methods[] = {
-	{"echo", fuzz_echo, "anything"},
-	{"check", fuzz_check, "{name: string}"},
-	{"fail", fuzz_fail, "[...]"},
+    {"echo", fuzz_echo, "anything"},
+    {"check", fuzz_check, "{name: string}"},
+    {"fail", fuzz_fail, "[...]"},
 };
 
 int
@@ -71,7 +72,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if ((error == NULL) == (json_object_get(response, "result") == NULL))
 		abort();
 	if (error != NULL && (!json_is_integer(json_object_get(error, "code")) ||
-			      !json_is_string(json_object_get(error, "message"))))
+	                      !json_is_string(json_object_get(error, "message"))))
 		abort();
 	text = json_dumps(response, JSON_COMPACT);
 	if (text == NULL || strchr(text, '\n') != NULL)
