@@ -4,6 +4,8 @@
  * frame belongs to: the port's untagged segment, or the segment its VLAN tag maps to on this
  * port. Anything else goes to the drop node under a named reason.
  */
+#include <assert.h>
+
 #include <rte_graph_worker.h>
 #include <rte_mbuf.h>
 
@@ -17,7 +19,8 @@ enum classify_next {
 	CLASSIFY_NEXT_COUNT,
 };
 
-/* net_parse_frame's reasons, as drop reasons. */
+/* net_parse_frame's reasons, as drop reasons. A new parse result must be added here too. */
+static_assert(NET_PARSE_RESULT_COUNT == 12, "map every net_parse_result to a drop reason");
 static const uint8_t parse_to_drop[NET_PARSE_RESULT_COUNT] = {
 	[NET_PARSE_OK] = DSE_DROP_NONE,
 	[NET_PARSE_RUNT] = DSE_DROP_RUNT,
@@ -78,6 +81,19 @@ classify_process(struct rte_graph *graph, struct rte_node *node, void **objs, ui
 	uint8_t drop[RTE_GRAPH_BURST_SIZE];
 	uint16_t nb_drop = 0;
 
+	if (unlikely(nb_objs > RTE_GRAPH_BURST_SIZE)) {
+		/* More than one burst (only when several producers feed this node): one by one. */
+		for (uint16_t i = 0; i < nb_objs; i++) {
+			enum dse_drop_reason r = classify_one(s, objs[i]);
+			if (r != DSE_DROP_NONE)
+				dse_drop_mark(objs[i], r);
+			rte_node_enqueue_x1(graph, node,
+					    r == DSE_DROP_NONE ? CLASSIFY_NEXT_SWITCH
+							       : CLASSIFY_NEXT_DROP,
+					    objs[i]);
+		}
+		return nb_objs;
+	}
 	for (uint16_t i = 0; i < nb_objs; i++) {
 		struct rte_mbuf *m = objs[i];
 		if (i + 2 < nb_objs)

@@ -28,10 +28,18 @@ port_rx_process(struct rte_graph *graph, struct rte_node *node, void **objs, uin
 	if (nb_rxq == 0)
 		return 0;
 	uintptr_t cursor = (uintptr_t)dse_node_ctx(node)->state;
-	for (uint16_t i = 0; i < nb_rxq && count + PORT_RX_BURST <= node->size; i++) {
+	/* Stream buffers can grow past one burst; later nodes size their scratch for one. */
+	uint16_t room = RTE_MIN(node->size, (uint16_t)RTE_GRAPH_BURST_SIZE);
+	for (uint16_t i = 0; i < nb_rxq && count + PORT_RX_BURST <= room; i++) {
 		const struct dse_snap_rxq *q = &s->rxq[w->index][(cursor + i) % nb_rxq];
-		count += rte_eth_rx_burst(q->ethdev, q->queue, (struct rte_mbuf **)node->objs + count,
-					  PORT_RX_BURST);
+		/* A busy queue may fill the whole vector: bigger vectors spread each node's fixed
+		 * cost over more packets. */
+		uint16_t got;
+		do {
+			got = rte_eth_rx_burst(q->ethdev, q->queue,
+					       (struct rte_mbuf **)node->objs + count, PORT_RX_BURST);
+			count += got;
+		} while (got == PORT_RX_BURST && count + PORT_RX_BURST <= room);
 	}
 	dse_node_ctx(node)->state = (void *)((cursor + 1) % nb_rxq);
 	w->polled += count;

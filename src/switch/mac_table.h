@@ -95,21 +95,21 @@ mac_table_bucket(const struct mac_table *t, uint64_t hash, int which)
 	return &t->slots[(b & t->bucket_mask) * MAC_TABLE_BUCKET_SLOTS];
 }
 
-/* Prefetches the first bucket of a key, ahead of mac_table_lookup/learn. */
+/* Prefetches both buckets of a key (by its hash), ahead of a lookup or learn. */
 static inline void
-mac_table_prefetch(const struct mac_table *t, uint64_t key)
+mac_table_prefetch(const struct mac_table *t, uint64_t hash)
 {
-	__builtin_prefetch(mac_table_bucket(t, mac_key_hash(key), 0));
+	__builtin_prefetch(mac_table_bucket(t, hash, 0));
+	__builtin_prefetch(mac_table_bucket(t, hash, 1));
 }
 
 /*
- * Looks up a key. Returns true and the port in *port when found with a valid value.
- * Lock-free; safe on any thread at any time.
+ * Looks up a key whose hash is known. Returns true and the port in *port when found with a
+ * valid value. Lock-free; safe on any thread at any time.
  */
 static inline bool
-mac_table_lookup(const struct mac_table *t, uint64_t key, uint16_t *port)
+mac_table_lookup_hashed(const struct mac_table *t, uint64_t key, uint64_t hash, uint16_t *port)
 {
-	uint64_t hash = mac_key_hash(key);
 	for (int which = 0; which < 2; which++) {
 		struct mac_slot *b = mac_table_bucket(t, hash, which);
 		for (int i = 0; i < MAC_TABLE_BUCKET_SLOTS; i++) {
@@ -125,13 +125,28 @@ mac_table_lookup(const struct mac_table *t, uint64_t key, uint16_t *port)
 	return false;
 }
 
+/* mac_table_lookup_hashed() computing the hash. */
+static inline bool
+mac_table_lookup(const struct mac_table *t, uint64_t key, uint16_t *port)
+{
+	return mac_table_lookup_hashed(t, key, mac_key_hash(key), port);
+}
+
 /*
  * Learns that key was seen on port at time now_s (seconds). Writes only when something
  * changed, or when the entry's age is older than refresh_s, so that a busy flow does not make
  * every worker write the same cache line on every frame. Lock-free.
  */
-enum mac_learn_result mac_table_learn(struct mac_table *t, uint64_t key, uint16_t port,
-				      uint32_t now_s, uint32_t refresh_s);
+enum mac_learn_result mac_table_learn_hashed(struct mac_table *t, uint64_t key, uint64_t hash,
+					     uint16_t port, uint32_t now_s, uint32_t refresh_s);
+
+/* mac_table_learn_hashed() computing the hash. */
+static inline enum mac_learn_result
+mac_table_learn(struct mac_table *t, uint64_t key, uint16_t port, uint32_t now_s,
+		uint32_t refresh_s)
+{
+	return mac_table_learn_hashed(t, key, mac_key_hash(key), port, now_s, refresh_s);
+}
 
 /* Creates a table with at least `entries` slots (rounded up to a power of two, bounded to
  * MAC_TABLE_MIN_SIZE..MAC_TABLE_MAX_SIZE). Returns NULL on allocation failure. Control thread. */

@@ -119,7 +119,8 @@ switch_flood(struct rte_graph *graph, struct rte_node *node, const struct dse_sn
  * or sets *drop. */
 static inline uint16_t
 switch_decide(const struct dse_snapshot *s, struct rte_mbuf *m, uint64_t src_key,
-	      uint64_t dst_key, struct dse_worker_counters *c, enum dse_drop_reason *drop)
+	      uint64_t src_hash, uint64_t dst_key, uint64_t dst_hash,
+	      struct dse_worker_counters *c, enum dse_drop_reason *drop)
 {
 	const uint8_t *frame = rte_pktmbuf_mtod(m, const uint8_t *);
 	struct dse_pkt_meta *meta = dse_meta(m);
@@ -128,7 +129,8 @@ switch_decide(const struct dse_snapshot *s, struct rte_mbuf *m, uint64_t src_key
 		*drop = DSE_DROP_BAD_SOURCE_MAC;
 		return 0;
 	}
-	switch (mac_table_learn(s->macs, src_key, meta->in_port, dse_now_s, s->mac_refresh_s)) {
+	switch (mac_table_learn_hashed(s->macs, src_key, src_hash, meta->in_port, dse_now_s,
+				       s->mac_refresh_s)) {
 	case MAC_LEARN_KNOWN:
 		break;
 	case MAC_LEARN_NEW:
@@ -146,7 +148,7 @@ switch_decide(const struct dse_snapshot *s, struct rte_mbuf *m, uint64_t src_key
 	if (frame[0] & 1)
 		return FLOOD_DEST;
 	uint16_t out;
-	if (!mac_table_lookup(s->macs, dst_key, &out) || out >= DSE_MAX_PORTS ||
+	if (!mac_table_lookup_hashed(s->macs, dst_key, dst_hash, &out) || out >= DSE_MAX_PORTS ||
 	    !s->ports[out].active || s->ports[out].segment_vlan[meta->segment] == DSE_NOT_MEMBER)
 		return FLOOD_DEST;
 	if (unlikely(out == meta->in_port)) {
@@ -163,6 +165,7 @@ switch_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint
 	const struct dse_snapshot *s = w->snap;
 	struct dse_worker_counters *c = &w->counters;
 	uint64_t src_keys[RTE_GRAPH_BURST_SIZE], dst_keys[RTE_GRAPH_BURST_SIZE];
+	uint64_t src_hashes[RTE_GRAPH_BURST_SIZE], dst_hashes[RTE_GRAPH_BURST_SIZE];
 	uint16_t n = RTE_MIN(nb_objs, (uint16_t)RTE_GRAPH_BURST_SIZE);
 
 	/* Keys first, with their buckets prefetched, so table lookups overlap memory latency. */
@@ -172,8 +175,10 @@ switch_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint
 		uint16_t segment = dse_meta(m)->segment;
 		dst_keys[i] = mac_key_make(segment, frame);
 		src_keys[i] = mac_key_make(segment, frame + 6);
-		mac_table_prefetch(s->macs, src_keys[i]);
-		mac_table_prefetch(s->macs, dst_keys[i]);
+		dst_hashes[i] = mac_key_hash(dst_keys[i]);
+		src_hashes[i] = mac_key_hash(src_keys[i]);
+		mac_table_prefetch(s->macs, src_hashes[i]);
+		mac_table_prefetch(s->macs, dst_hashes[i]);
 	}
 	void **to_tx = rte_node_next_stream_get(graph, node, SWITCH_NEXT_PORT_TX, nb_objs);
 	uint16_t nb_tx = 0;
@@ -189,7 +194,9 @@ switch_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint
 			dst_key = mac_key_make(dse_meta(m)->segment, frame);
 			src_key = mac_key_make(dse_meta(m)->segment, frame + 6);
 		}
-		uint16_t out = switch_decide(s, m, src_key, dst_key, c, &drop);
+		uint64_t src_hash = i < n ? src_hashes[i] : mac_key_hash(src_key);
+		uint64_t dst_hash = i < n ? dst_hashes[i] : mac_key_hash(dst_key);
+		uint16_t out = switch_decide(s, m, src_key, src_hash, dst_key, dst_hash, c, &drop);
 		if (likely(drop == DSE_DROP_NONE)) {
 			if (out == FLOOD_DEST) {
 				/* Flooding enqueues on its own: hand over what is staged first so the
