@@ -19,6 +19,7 @@
 
 #define CONFIG_TEXT_MAX  (4u << 20) /* largest config text accepted, bytes */
 #define CONFIG_DEPTH_MAX 16         /* deepest nesting of mappings and sequences accepted */
+#define CONFIG_NODES_MAX 200000     /* values in one text; the largest valid config has ~50000 */
 #define IFACE_NAME_MAX   15         /* kernel interface names: IFNAMSIZ without the NUL */
 #define FIELD_SIZE       sizeof(((struct dse_config_error *)0)->field)
 
@@ -1479,17 +1480,28 @@ validate_config(const struct dse_config *cfg, const struct config_source *src,
 	}
 }
 
-/* Records a libyaml syntax error. */
+/* Records a libyaml syntax error in text (len bytes). */
 static void
-syntax_error(const yaml_parser_t *parser, bool with_lines, struct dse_config_errors *errs)
+syntax_error(const yaml_parser_t *parser, const char *text, size_t len, bool with_lines,
+             struct dse_config_errors *errs)
 {
+	yaml_mark_t mark = parser->problem_mark;
+
 	if (parser->error == YAML_MEMORY_ERROR) {
 		config_error(errs, 0, "", "out of memory while reading YAML");
 		return;
 	}
-	config_error(errs, mark_line(&parser->problem_mark, with_lines), "",
-	             "invalid YAML: %.100s%s%.40s", parser->problem ? parser->problem : "error",
-	             parser->context ? " " : "", parser->context ? parser->context : "");
+	/* The reader (encoding errors) gives only a byte offset. */
+	if (parser->error == YAML_READER_ERROR) {
+		size_t end = parser->problem_offset < len ? parser->problem_offset : len;
+
+		mark.line = 0;
+		for (size_t i = 0; i < end; i++)
+			mark.line += text[i] == '\n';
+	}
+	config_error(errs, mark_line(&mark, with_lines), "", "invalid YAML: %.100s%s%.40s",
+	             parser->problem ? parser->problem : "error", parser->context ? " " : "",
+	             parser->context ? parser->context : "");
 }
 
 /*
@@ -1504,6 +1516,7 @@ check_events(const char *text, size_t len, bool with_lines, struct dse_config_er
 	yaml_parser_t parser;
 	yaml_event_t event;
 	int depth = 0, documents = 0;
+	size_t nodes = 0;
 	bool done = false;
 
 	if (!yaml_parser_initialize(&parser)) {
@@ -1516,10 +1529,18 @@ check_events(const char *text, size_t len, bool with_lines, struct dse_config_er
 		int line;
 
 		if (!yaml_parser_parse(&parser, &event)) {
-			syntax_error(&parser, with_lines, errs);
+			syntax_error(&parser, text, len, with_lines, errs);
 			break;
 		}
 		line = mark_line(&event.start_mark, with_lines);
+		if ((event.type == YAML_SCALAR_EVENT || event.type == YAML_SEQUENCE_START_EVENT ||
+		     event.type == YAML_MAPPING_START_EVENT) &&
+		    ++nodes > CONFIG_NODES_MAX) {
+			config_error(errs, line, "",
+			             "more than %d values; no valid config has that many",
+			             CONFIG_NODES_MAX);
+			done = true;
+		}
 		switch (event.type) {
 		case YAML_STREAM_END_EVENT:
 			done = true;
@@ -1594,7 +1615,7 @@ load_document(const char *text, size_t len, bool with_lines, yaml_document_t *do
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
 	rc = 0;
 	if (!yaml_parser_load(&parser, doc)) {
-		syntax_error(&parser, with_lines, errs);
+		syntax_error(&parser, text, len, with_lines, errs);
 		rc = -EINVAL;
 	}
 	yaml_parser_delete(&parser);

@@ -686,6 +686,7 @@ static void
 test_hostile_yaml(void **state)
 {
 	char deep[256];
+	char *big;
 
 	(void)state;
 	expect_one_error("segments:\n  - &s {name: web}\n  - *s\n", 3, "");
@@ -698,8 +699,19 @@ test_hostile_yaml(void **state)
 	assert_int_equal(config_parse_yaml(deep, sizeof(deep), cfg, &errs), -EINVAL);
 	assert_true(errs.count >= 1);
 	expect_one_error("segments: [{name: \"a\\0\"}]\n", 1, "segments[0].name");
-	assert_int_equal(parse("switch: \xff\n"), -EINVAL); /* not UTF-8 */
+	expect_one_error("switch: {}\nports: \xff\n", 2, ""); /* not UTF-8 */
+	/* A flood of small values is refused before it is loaded. */
+	big = malloc(2 * 200001 + 2);
+	assert_non_null(big);
+	big[0] = '[';
+	for (size_t i = 0; i <= 200000; i++)
+		memcpy(big + 1 + 2 * i, "0,", 2);
+	big[2 * 200001] = '0';
+	big[2 * 200001 + 1] = ']';
+	assert_int_equal(config_parse_yaml(big, 2 * 200001 + 2, cfg, &errs), -EINVAL);
 	assert_int_equal(errs.count, 1);
+	assert_non_null(strstr(errs.e[0].message, "more than 200000 values"));
+	free(big);
 	/* Error texts stay printable ASCII whatever the input holds. */
 	assert_int_equal(parse("segments:\n  - name: \"w\xc3\xa9\"\n"), -EINVAL);
 	for (const char *c = errs.e[0].message; *c != '\0'; c++)
