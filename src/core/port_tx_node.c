@@ -7,7 +7,7 @@
  */
 #include <rte_ethdev.h>
 #include <rte_graph_worker.h>
-#include <rte_malloc.h>
+#include <rte_malloc.h> /* allowed: rte_malloc.h, in init and fini only (control thread) */
 
 #include "core/drop.h"
 #include "core/node_util.h"
