@@ -22,18 +22,18 @@ enum classify_next {
 /* net_parse_frame's reasons, as drop reasons. A new parse result must be added here too. */
 static_assert(NET_PARSE_RESULT_COUNT == 12, "map every net_parse_result to a drop reason");
 static const uint8_t parse_to_drop[NET_PARSE_RESULT_COUNT] = {
-	[NET_PARSE_OK] = DSE_DROP_NONE,
-	[NET_PARSE_RUNT] = DSE_DROP_RUNT,
-	[NET_PARSE_VLAN_TRUNCATED] = DSE_DROP_VLAN_TRUNCATED,
-	[NET_PARSE_TOO_MANY_TAGS] = DSE_DROP_TOO_MANY_TAGS,
-	[NET_PARSE_IPV4_TRUNCATED] = DSE_DROP_IPV4_TRUNCATED,
-	[NET_PARSE_IPV4_BAD_HEADER] = DSE_DROP_IPV4_BAD_HEADER,
-	[NET_PARSE_IPV4_BAD_LENGTH] = DSE_DROP_IPV4_BAD_LENGTH,
-	[NET_PARSE_IPV6_TRUNCATED] = DSE_DROP_IPV6_TRUNCATED,
-	[NET_PARSE_IPV6_BAD_LENGTH] = DSE_DROP_IPV6_BAD_LENGTH,
-	[NET_PARSE_IPV6_BAD_EXTENSION] = DSE_DROP_IPV6_BAD_EXTENSION,
-	[NET_PARSE_L4_TRUNCATED] = DSE_DROP_L4_TRUNCATED,
-	[NET_PARSE_ARP_TRUNCATED] = DSE_DROP_ARP_TRUNCATED,
+    [NET_PARSE_OK] = DSE_DROP_NONE,
+    [NET_PARSE_RUNT] = DSE_DROP_RUNT,
+    [NET_PARSE_VLAN_TRUNCATED] = DSE_DROP_VLAN_TRUNCATED,
+    [NET_PARSE_TOO_MANY_TAGS] = DSE_DROP_TOO_MANY_TAGS,
+    [NET_PARSE_IPV4_TRUNCATED] = DSE_DROP_IPV4_TRUNCATED,
+    [NET_PARSE_IPV4_BAD_HEADER] = DSE_DROP_IPV4_BAD_HEADER,
+    [NET_PARSE_IPV4_BAD_LENGTH] = DSE_DROP_IPV4_BAD_LENGTH,
+    [NET_PARSE_IPV6_TRUNCATED] = DSE_DROP_IPV6_TRUNCATED,
+    [NET_PARSE_IPV6_BAD_LENGTH] = DSE_DROP_IPV6_BAD_LENGTH,
+    [NET_PARSE_IPV6_BAD_EXTENSION] = DSE_DROP_IPV6_BAD_EXTENSION,
+    [NET_PARSE_L4_TRUNCATED] = DSE_DROP_L4_TRUNCATED,
+    [NET_PARSE_ARP_TRUNCATED] = DSE_DROP_ARP_TRUNCATED,
 };
 
 /* Classifies one frame; returns DSE_DROP_NONE or why it must be dropped. */
@@ -46,7 +46,7 @@ classify_one(const struct dse_snapshot *s, struct rte_mbuf *m)
 	if (unlikely(m->nb_segs != 1))
 		return DSE_DROP_MULTI_SEGMENT;
 	enum net_parse_result r =
-		net_parse_frame(rte_pktmbuf_mtod(m, const uint8_t *), m->data_len, &parsed);
+	    net_parse_frame(rte_pktmbuf_mtod(m, const uint8_t *), m->data_len, &parsed);
 	if (unlikely(r != NET_PARSE_OK))
 		return (enum dse_drop_reason)parse_to_drop[r];
 
@@ -88,9 +88,9 @@ classify_process(struct rte_graph *graph, struct rte_node *node, void **objs, ui
 			if (r != DSE_DROP_NONE)
 				dse_drop_mark(objs[i], r);
 			rte_node_enqueue_x1(graph, node,
-					    r == DSE_DROP_NONE ? CLASSIFY_NEXT_SWITCH
-							       : CLASSIFY_NEXT_DROP,
-					    objs[i]);
+			                    r == DSE_DROP_NONE ? CLASSIFY_NEXT_SWITCH
+			                                       : CLASSIFY_NEXT_DROP,
+			                    objs[i]);
 		}
 		return nb_objs;
 	}
@@ -106,7 +106,7 @@ classify_process(struct rte_graph *graph, struct rte_node *node, void **objs, ui
 		}
 	}
 	dse_node_split(graph, node, objs, nb_objs, drop, nb_drop, CLASSIFY_NEXT_SWITCH,
-		       CLASSIFY_NEXT_DROP);
+	               CLASSIFY_NEXT_DROP);
 	return nb_objs;
 }
 
@@ -117,15 +117,15 @@ classify_init(const struct rte_graph *graph, struct rte_node *node)
 }
 
 static struct rte_node_register classify_node = {
-	.process = classify_process,
-	.name = "dse-classify",
-	.init = classify_init,
-	.nb_edges = CLASSIFY_NEXT_COUNT,
-	.next_nodes =
-		{
-			[CLASSIFY_NEXT_SWITCH] = "dse-switch",
-			[CLASSIFY_NEXT_DROP] = "dse-drop",
-		},
+    .process = classify_process,
+    .name = "dse-classify",
+    .init = classify_init,
+    .nb_edges = CLASSIFY_NEXT_COUNT,
+    .next_nodes =
+        {
+            [CLASSIFY_NEXT_SWITCH] = "dse-switch",
+            [CLASSIFY_NEXT_DROP] = "dse-drop",
+        },
 };
 
 RTE_NODE_REGISTER(classify_node);

@@ -5,19 +5,19 @@
 
 static const char *const drop_nodes[] = {
 #define DSE_DROP_NODE(e, node, name, help) node,
-	DSE_DROP_REASONS(DSE_DROP_NODE)
+    DSE_DROP_REASONS(DSE_DROP_NODE)
 #undef DSE_DROP_NODE
 };
 
 static const char *const drop_names[] = {
 #define DSE_DROP_NAME(e, node, name, help) name,
-	DSE_DROP_REASONS(DSE_DROP_NAME)
+    DSE_DROP_REASONS(DSE_DROP_NAME)
 #undef DSE_DROP_NAME
 };
 
 static const char *const drop_helps[] = {
 #define DSE_DROP_HELP(e, node, name, help) help,
-	DSE_DROP_REASONS(DSE_DROP_HELP)
+    DSE_DROP_REASONS(DSE_DROP_HELP)
 #undef DSE_DROP_HELP
 };
 

@@ -20,7 +20,8 @@
 	X(VLAN_TRUNCATED, "dse-classify", "vlan-truncated", "VLAN tag cut short")                  \
 	X(TOO_MANY_TAGS, "dse-classify", "too-many-vlan-tags", "more than two VLAN tags")          \
 	X(IPV4_TRUNCATED, "dse-classify", "ipv4-truncated", "IPv4 header cut short")               \
-	X(IPV4_BAD_HEADER, "dse-classify", "ipv4-bad-header", "IPv4 version or header length wrong") \
+	X(IPV4_BAD_HEADER, "dse-classify", "ipv4-bad-header",                                      \
+	  "IPv4 version or header length wrong")                                                   \
 	X(IPV4_BAD_LENGTH, "dse-classify", "ipv4-bad-length", "IPv4 total length inconsistent")    \
 	X(IPV6_TRUNCATED, "dse-classify", "ipv6-truncated", "IPv6 header cut short")               \
 	X(IPV6_BAD_LENGTH, "dse-classify", "ipv6-bad-length", "IPv6 payload length inconsistent")  \
@@ -29,9 +30,10 @@
 	X(L4_TRUNCATED, "dse-classify", "l4-truncated", "TCP/UDP/ICMP header cut short")           \
 	X(ARP_TRUNCATED, "dse-classify", "arp-truncated", "ARP packet cut short")                  \
 	X(MULTI_SEGMENT, "dse-classify", "multi-segment-mbuf",                                     \
-	  "frame not in one buffer (jumbo frames need a larger buffer size)")                     \
+	  "frame not in one buffer (jumbo frames need a larger buffer size)")                      \
 	X(NO_SEGMENT, "dse-classify", "no-segment", "untagged frame on a port without a segment")  \
-	X(VLAN_UNKNOWN, "dse-classify", "vlan-unknown", "tag not mapped to a segment on this port") \
+	X(VLAN_UNKNOWN, "dse-classify", "vlan-unknown",                                            \
+	  "tag not mapped to a segment on this port")                                              \
 	X(BAD_SOURCE_MAC, "dse-switch", "bad-source-mac", "source MAC is multicast or zero")       \
 	X(SAME_PORT, "dse-switch", "same-port", "destination MAC is behind the input port")        \
 	X(FLOOD_EMPTY, "dse-switch", "flood-no-ports", "no other port on the segment to flood to") \
@@ -45,7 +47,7 @@ enum dse_drop_reason {
 #define DSE_DROP_ENUM(e, node, name, help) DSE_DROP_##e,
 	DSE_DROP_REASONS(DSE_DROP_ENUM)
 #undef DSE_DROP_ENUM
-		DSE_DROP_COUNT
+	    DSE_DROP_COUNT
 };
 
 /* Node and reason names of a drop reason, for display. */

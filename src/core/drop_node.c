@@ -28,10 +28,10 @@ drop_init(const struct rte_graph *graph, struct rte_node *node)
 }
 
 static struct rte_node_register drop_node = {
-	.process = drop_process,
-	.name = "dse-drop",
-	.init = drop_init,
-	.nb_edges = 0,
+    .process = drop_process,
+    .name = "dse-drop",
+    .init = drop_init,
+    .nb_edges = 0,
 };
 
 RTE_NODE_REGISTER(drop_node);

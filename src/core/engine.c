@@ -59,7 +59,7 @@ engine_segment_index(const struct dse_engine *e, const char *name)
 /* Segment slots for cfg: existing names keep their slot, new names take free ones. */
 static int
 assign_segments(const struct dse_engine *e, const struct dse_config *cfg,
-		char names[DSE_MAX_SEGMENTS][DSE_NAME_MAX])
+                char names[DSE_MAX_SEGMENTS][DSE_NAME_MAX])
 {
 	memset(names, 0, sizeof(char[DSE_MAX_SEGMENTS][DSE_NAME_MAX]));
 	for (unsigned i = 0; i < cfg->nb_segments; i++) {
@@ -93,7 +93,7 @@ find_segment_slot(char names[DSE_MAX_SEGMENTS][DSE_NAME_MAX], const char *name)
 /* Builds the snapshot of cfg over the current port slots and the given segment slots. */
 static struct dse_snapshot *
 snapshot_build(const struct dse_engine *e, const struct dse_config *cfg,
-	       char names[DSE_MAX_SEGMENTS][DSE_NAME_MAX])
+               char names[DSE_MAX_SEGMENTS][DSE_NAME_MAX])
 {
 	struct dse_snapshot *s = calloc(1, sizeof(*s));
 	if (s == NULL)
@@ -221,7 +221,7 @@ static_mac_key(char names[DSE_MAX_SEGMENTS][DSE_NAME_MAX], const struct dse_stat
 
 int
 engine_apply(struct dse_engine *e, const struct dse_config *cfg, struct dse_apply_result *result,
-	     struct dse_config_errors *errs)
+             struct dse_config_errors *errs)
 {
 	const struct dse_config *old = e->config;
 	char names[DSE_MAX_SEGMENTS][DSE_NAME_MAX];
@@ -233,14 +233,15 @@ engine_apply(struct dse_engine *e, const struct dse_config *cfg, struct dse_appl
 	memset(result, 0, sizeof(*result));
 	if (old != NULL && cfg->nb_workers != e->nb_workers)
 		config_error(errs, 0, "transport-node.workers",
-			     "the worker count cannot change while the engine runs (running: %u); "
-			     "restart dsed",
-			     e->nb_workers);
+		             "the worker count cannot change while the engine runs (running: %u); "
+		             "restart dsed",
+		             e->nb_workers);
 	if (old != NULL && cfg->mac_table_size != old->mac_table_size)
-		config_error(errs, 0, "switch.mac-table-size",
-			     "the MAC table size cannot change while the engine runs (running: %u); "
-			     "restart dsed",
-			     old->mac_table_size);
+		config_error(
+		    errs, 0, "switch.mac-table-size",
+		    "the MAC table size cannot change while the engine runs (running: %u); "
+		    "restart dsed",
+		    old->mac_table_size);
 	if (errs->count)
 		return -EINVAL;
 	if (assign_segments(e, cfg, names) < 0) {
@@ -268,7 +269,8 @@ engine_apply(struct dse_engine *e, const struct dse_config *cfg, struct dse_appl
 			e->ports[slot].config = *pc;
 			rc = port_open(e, &e->ports[slot], field, errs);
 			if (rc < 0) {
-				/* Put the old device back so that the running state stays as it was. */
+				/* Put the old device back so that the running state stays as it
+				 * was. */
 				struct dse_config_errors ignore = {0};
 				e->ports[slot] = before;
 				if (port_open(e, &e->ports[slot], field, &ignore) == 0)
@@ -278,13 +280,14 @@ engine_apply(struct dse_engine *e, const struct dse_config *cfg, struct dse_appl
 			}
 			e->ports[slot].used = true;
 			reserved[slot] = true;
-			snprintf(result->changed[result->nb_changed++], DSE_NAME_MAX, "%s", pc->name);
+			snprintf(result->changed[result->nb_changed++], DSE_NAME_MAX, "%s",
+			         pc->name);
 			continue;
 		}
 		slot = free_port_slot(e, reserved);
 		if (slot < 0) {
 			config_error(errs, pc->line, field, "no free port slot (at most %d ports)",
-				     DSE_MAX_PORTS);
+			             DSE_MAX_PORTS);
 			rc = -ENOSPC;
 			goto rollback;
 		}
@@ -312,7 +315,7 @@ engine_apply(struct dse_engine *e, const struct dse_config *cfg, struct dse_appl
 			removed[nb_removed++] = *p;
 			p->used = false;
 			snprintf(result->removed[result->nb_removed++], DSE_NAME_MAX, "%s",
-				 p->config.name);
+			         p->config.name);
 			continue;
 		}
 		if (port_attachment_changed(&p->config, &cfg->ports[idx])) {
@@ -321,7 +324,7 @@ engine_apply(struct dse_engine *e, const struct dse_config *cfg, struct dse_appl
 				listed |= strcmp(result->changed[c], p->config.name) == 0;
 			if (!listed)
 				snprintf(result->changed[result->nb_changed++], DSE_NAME_MAX, "%s",
-					 p->config.name);
+				         p->config.name);
 			if (p->config.mtu != cfg->ports[idx].mtu)
 				rte_eth_dev_set_mtu(p->ethdev, cfg->ports[idx].mtu);
 		}
@@ -371,10 +374,11 @@ engine_apply(struct dse_engine *e, const struct dse_config *cfg, struct dse_appl
 		const struct dse_static_mac *sm = &cfg->static_macs[i];
 		int port = engine_port_index(e, sm->port);
 		if (port < 0 || mac_table_add_static(e->macs, static_mac_key(names, sm),
-						     (uint16_t)port, dse_now_s) < 0)
-			fprintf(stderr, "dsed: static MAC of static-macs[%u] not installed: table "
-					"full\n",
-				i);
+		                                     (uint16_t)port, dse_now_s) < 0)
+			fprintf(stderr,
+			        "dsed: static MAC of static-macs[%u] not installed: table "
+			        "full\n",
+			        i);
 	}
 
 	if (e->config == NULL) {
@@ -405,7 +409,7 @@ config_copy(const struct dse_engine *e)
 
 int
 engine_port_add(struct dse_engine *e, const struct dse_port_config *pc,
-		struct dse_config_errors *errs)
+                struct dse_config_errors *errs)
 {
 	if (config_validate_port(e->config, pc, "port", errs) < 0)
 		return -EINVAL;
@@ -434,8 +438,7 @@ engine_port_del(struct dse_engine *e, const char *name, struct dse_config_errors
 	struct dse_config *c = config_copy(e);
 	if (c == NULL)
 		return -ENOMEM;
-	memmove(&c->ports[idx], &c->ports[idx + 1],
-		(c->nb_ports - idx - 1) * sizeof(c->ports[0]));
+	memmove(&c->ports[idx], &c->ports[idx + 1], (c->nb_ports - idx - 1) * sizeof(c->ports[0]));
 	c->nb_ports--;
 	/* Static MACs pinned to the port go with it. */
 	unsigned kept = 0;
@@ -467,8 +470,7 @@ engine_init(struct dse_engine *e, const struct dse_config *initial)
 	e->nb_workers = initial->nb_workers;
 	e->start_tsc = rte_rdtsc();
 	unsigned n = 0, lcore;
-	RTE_LCORE_FOREACH_WORKER(lcore)
-	{
+	RTE_LCORE_FOREACH_WORKER (lcore) {
 		if (n == e->nb_workers)
 			break;
 		e->workers[n].index = n;
@@ -477,17 +479,17 @@ engine_init(struct dse_engine *e, const struct dse_config *initial)
 	}
 	if (n < e->nb_workers) {
 		fprintf(stderr,
-			"dsed: transport-node.workers is %u but EAL has only %u worker lcores "
-			"(see --lcores)\n",
-			e->nb_workers, n);
+		        "dsed: transport-node.workers is %u but EAL has only %u worker lcores "
+		        "(see --lcores)\n",
+		        e->nb_workers, n);
 		return -EINVAL;
 	}
 	e->pool = rte_pktmbuf_pool_create("dse_pool", dse_engine_mbufs, ENGINE_POOL_CACHE,
-					  DSE_MBUF_PRIV_SIZE, RTE_MBUF_DEFAULT_BUF_SIZE,
-					  (int)rte_socket_id());
+	                                  DSE_MBUF_PRIV_SIZE, RTE_MBUF_DEFAULT_BUF_SIZE,
+	                                  (int)rte_socket_id());
 	if (e->pool == NULL) {
 		fprintf(stderr, "dsed: cannot create the packet pool (%u buffers): %s\n",
-			dse_engine_mbufs, rte_strerror(rte_errno));
+		        dse_engine_mbufs, rte_strerror(rte_errno));
 		return -ENOMEM;
 	}
 	size_t qsz = rte_rcu_qsbr_get_memsize(e->nb_workers);

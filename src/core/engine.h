@@ -21,59 +21,59 @@ struct mac_table;
 
 /* Counters a worker writes and the control thread reads (relaxed; one writer each). */
 struct dse_worker_counters {
-	uint64_t drops[DSE_DROP_COUNT];	       /* packets dropped, by reason */
+	uint64_t drops[DSE_DROP_COUNT];          /* packets dropped, by reason */
 	uint64_t port_tx_dropped[DSE_MAX_PORTS]; /* per engine port: not taken by the device */
-	uint64_t rx_packets;		       /* packets received by this worker */
-	uint64_t busy_polls;		       /* poll rounds that found packets */
-	uint64_t idle_polls;		       /* poll rounds that found none */
-	uint64_t macs_learned;		       /* new MAC entries */
-	uint64_t macs_moved;		       /* MACs that moved to another port */
-	uint64_t mac_table_full;	       /* addresses not learned: table full */
-	uint64_t flooded;		       /* frames flooded */
-	uint64_t latency_hist[64];	       /* rx->tx time per burst, log2-linear buckets */
-	uint64_t latency_samples;	       /* entries in latency_hist */
+	uint64_t rx_packets;                     /* packets received by this worker */
+	uint64_t busy_polls;                     /* poll rounds that found packets */
+	uint64_t idle_polls;                     /* poll rounds that found none */
+	uint64_t macs_learned;                   /* new MAC entries */
+	uint64_t macs_moved;                     /* MACs that moved to another port */
+	uint64_t mac_table_full;                 /* addresses not learned: table full */
+	uint64_t flooded;                        /* frames flooded */
+	uint64_t latency_hist[64];               /* rx->tx time per burst, log2-linear buckets */
+	uint64_t latency_samples;                /* entries in latency_hist */
 };
 
 /* One worker lcore. */
 struct dse_worker {
 	/* Set before the worker starts, then read-only. */
-	unsigned index;		 /* 0..nb_workers-1, also its RCU thread id */
-	unsigned lcore;		 /* EAL lcore id */
+	unsigned index;          /* 0..nb_workers-1, also its RCU thread id */
+	unsigned lcore;          /* EAL lcore id */
 	struct rte_graph *graph; /* this worker's graph instance */
 	/* Written by the worker itself. */
 	const struct dse_snapshot *snap; /* snapshot of the current graph walk */
-	uint32_t polled;		 /* packets received in the current poll round */
-	uint64_t walk_rx_tsc;		 /* TSC when this walk's packets were received */
+	uint32_t polled;                 /* packets received in the current poll round */
+	uint64_t walk_rx_tsc;            /* TSC when this walk's packets were received */
 	struct dse_worker_counters counters;
 } __rte_cache_aligned;
 
 /* A port as the control thread owns it. */
 struct dse_port {
-	bool used;			 /* slot in use */
-	struct dse_port_config config;	 /* as configured */
-	char devname[64];		 /* DPDK device name (for hot-unplug) */
-	char devargs[512];		 /* full devargs it was created with */
-	uint16_t ethdev;		 /* DPDK port id */
-	uint16_t nb_queues;		 /* rx and tx queues */
-	uint64_t stats_base[8];		 /* device counters at the last `stats clear` */
+	bool used;                     /* slot in use */
+	struct dse_port_config config; /* as configured */
+	char devname[64];              /* DPDK device name (for hot-unplug) */
+	char devargs[512];             /* full devargs it was created with */
+	uint16_t ethdev;               /* DPDK port id */
+	uint16_t nb_queues;            /* rx and tx queues */
+	uint64_t stats_base[8];        /* device counters at the last `stats clear` */
 };
 
 /* The engine. */
 struct dse_engine {
-	struct dse_config *config;	  /* running desired state (heap) */
-	uint16_t nb_workers;		  /* worker lcores */
+	struct dse_config *config; /* running desired state (heap) */
+	uint16_t nb_workers;       /* worker lcores */
 	struct dse_worker workers[DSE_MAX_WORKERS];
-	struct rte_mempool *pool;	  /* packet buffers for every port */
-	struct rte_rcu_qsbr *qsbr;	  /* workers' quiescent state */
-	struct dse_snapshot *snap;	  /* published snapshot (atomic pointer) */
-	uint64_t generation;		  /* generation of the published snapshot */
-	struct mac_table *macs;		  /* MAC table of all segments */
-	struct dse_port ports[DSE_MAX_PORTS];		/* port slots */
+	struct rte_mempool *pool;             /* packet buffers for every port */
+	struct rte_rcu_qsbr *qsbr;            /* workers' quiescent state */
+	struct dse_snapshot *snap;            /* published snapshot (atomic pointer) */
+	uint64_t generation;                  /* generation of the published snapshot */
+	struct mac_table *macs;               /* MAC table of all segments */
+	struct dse_port ports[DSE_MAX_PORTS]; /* port slots */
 	char segment_names[DSE_MAX_SEGMENTS][DSE_NAME_MAX]; /* segment slots, "" = free */
-	volatile bool stop;		  /* workers leave their loop when set */
-	uint64_t start_tsc;		  /* TSC at start */
+	volatile bool stop;                                 /* workers leave their loop when set */
+	uint64_t start_tsc;                                 /* TSC at start */
 	uint64_t drops_base[DSE_DROP_COUNT]; /* drop counters at the last `stats clear` */
-	uint64_t latency_base[64];	  /* latency histogram at the last `stats clear` */
+	uint64_t latency_base[64];           /* latency histogram at the last `stats clear` */
 };
 
 extern struct dse_engine dse_engine;
@@ -100,11 +100,11 @@ struct dse_apply_result {
 	unsigned nb_added, nb_removed, nb_changed;
 };
 int engine_apply(struct dse_engine *e, const struct dse_config *cfg,
-		 struct dse_apply_result *result, struct dse_config_errors *errs);
+                 struct dse_apply_result *result, struct dse_config_errors *errs);
 
 /* Adds one port (validated against the running config) / deletes one by name. */
 int engine_port_add(struct dse_engine *e, const struct dse_port_config *pc,
-		    struct dse_config_errors *errs);
+                    struct dse_config_errors *errs);
 int engine_port_del(struct dse_engine *e, const char *name, struct dse_config_errors *errs);
 
 /* Periodic control work: clock, MAC aging. Called by the control loop about every 100 ms. */
@@ -119,8 +119,8 @@ int engine_segment_index(const struct dse_engine *e, const char *name);
 	({                                                                                         \
 		uint64_t sum_ = 0;                                                                 \
 		for (unsigned w_ = 0; w_ < (e)->nb_workers; w_++)                                  \
-			sum_ += __atomic_load_n(&(e)->workers[w_].counters.field,                  \
-						__ATOMIC_RELAXED);                                 \
+			sum_ +=                                                                    \
+			    __atomic_load_n(&(e)->workers[w_].counters.field, __ATOMIC_RELAXED);   \
 		sum_;                                                                              \
 	})
 

@@ -36,27 +36,28 @@ on_signal(int sig)
 static void
 usage(FILE *f)
 {
-	fprintf(f,
-		"usage: dsed [options]\n"
-		"\n"
-		"The dse engine: a virtual switch on DPDK, managed over a JSON-RPC socket (dsectl).\n"
-		"\n"
-		"options:\n"
-		"  -c, --config FILE       desired state to apply at start (YAML, see docs/config.md)\n"
-		"  -s, --socket PATH       management API socket (default " DEFAULT_SOCKET ")\n"
-		"  -l, --lcores MAP        EAL lcore map; the first lcore is the control thread, the\n"
-		"                          next transport-node.workers lcores are the workers\n"
-		"                          (default: lcore 0 on the first CPU, worker lcores 1..N on\n"
-		"                          the next CPUs, wrapping around)\n"
-		"      --file-prefix NAME  EAL file prefix, distinct per process (default dse)\n"
-		"      --no-huge           run without hugepages (tests, small machines)\n"
-		"  -m, --memory MB         memory to reserve (EAL -m)\n"
-		"      --mbufs N           packet buffers in the pool (default 32768)\n"
-		"      --pci               let EAL probe PCI devices (default: virtual devices only)\n"
-		"      --eal ARGS          more EAL arguments, space-separated\n"
-		"      --log-level LEVEL   EAL log level (e.g. notice, info, debug)\n"
-		"  -h, --help              this help\n"
-		"  -V, --version           print the version\n");
+	fprintf(
+	    f,
+	    "usage: dsed [options]\n"
+	    "\n"
+	    "The dse engine: a virtual switch on DPDK, managed over a JSON-RPC socket (dsectl).\n"
+	    "\n"
+	    "options:\n"
+	    "  -c, --config FILE       desired state to apply at start (YAML, see docs/config.md)\n"
+	    "  -s, --socket PATH       management API socket (default " DEFAULT_SOCKET ")\n"
+	    "  -l, --lcores MAP        EAL lcore map; the first lcore is the control thread, the\n"
+	    "                          next transport-node.workers lcores are the workers\n"
+	    "                          (default: lcore 0 on the first CPU, worker lcores 1..N on\n"
+	    "                          the next CPUs, wrapping around)\n"
+	    "      --file-prefix NAME  EAL file prefix, distinct per process (default dse)\n"
+	    "      --no-huge           run without hugepages (tests, small machines)\n"
+	    "  -m, --memory MB         memory to reserve (EAL -m)\n"
+	    "      --mbufs N           packet buffers in the pool (default 32768)\n"
+	    "      --pci               let EAL probe PCI devices (default: virtual devices only)\n"
+	    "      --eal ARGS          more EAL arguments, space-separated\n"
+	    "      --log-level LEVEL   EAL log level (e.g. notice, info, debug)\n"
+	    "  -h, --help              this help\n"
+	    "  -V, --version           print the version\n");
 }
 
 static char *
@@ -94,7 +95,7 @@ print_errors(const char *source, const struct dse_config_errors *errs)
 	unsigned stored = errs->count < DSE_CONFIG_MAX_ERRORS ? errs->count : DSE_CONFIG_MAX_ERRORS;
 	for (unsigned i = 0; i < stored; i++)
 		fprintf(stderr, "%s:%d: %s: %s\n", source, errs->e[i].line, errs->e[i].field,
-			errs->e[i].message);
+		        errs->e[i].message);
 	if (errs->count > stored)
 		fprintf(stderr, "%s: %u more errors\n", source, errs->count - stored);
 }
@@ -114,26 +115,26 @@ default_lcores(unsigned nb_workers, char *buf, size_t len)
 	size_t off = 0;
 	for (unsigned l = 0; l <= nb_workers && off < len; l++)
 		off += (size_t)snprintf(buf + off, len - off, "%s%u@%d", l ? "," : "", l,
-					cpus[l % (unsigned)nb]);
+		                        cpus[l % (unsigned)nb]);
 }
 
 int
 main(int argc, char **argv)
 {
 	static const struct option long_options[] = {
-		{"config", required_argument, NULL, 'c'},
-		{"socket", required_argument, NULL, 's'},
-		{"lcores", required_argument, NULL, 'l'},
-		{"file-prefix", required_argument, NULL, 'f'},
-		{"no-huge", no_argument, NULL, 'n'},
-		{"memory", required_argument, NULL, 'm'},
-		{"mbufs", required_argument, NULL, 'b'},
-		{"pci", no_argument, NULL, 'p'},
-		{"eal", required_argument, NULL, 'e'},
-		{"log-level", required_argument, NULL, 'L'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{NULL, 0, NULL, 0},
+	    {"config", required_argument, NULL, 'c'},
+	    {"socket", required_argument, NULL, 's'},
+	    {"lcores", required_argument, NULL, 'l'},
+	    {"file-prefix", required_argument, NULL, 'f'},
+	    {"no-huge", no_argument, NULL, 'n'},
+	    {"memory", required_argument, NULL, 'm'},
+	    {"mbufs", required_argument, NULL, 'b'},
+	    {"pci", no_argument, NULL, 'p'},
+	    {"eal", required_argument, NULL, 'e'},
+	    {"log-level", required_argument, NULL, 'L'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *config_path = NULL, *socket_path = DEFAULT_SOCKET, *lcores = NULL;
 	const char *file_prefix = "dse", *memory = NULL, *log_level = NULL;
@@ -143,19 +144,45 @@ main(int argc, char **argv)
 
 	while ((opt = getopt_long(argc, argv, "c:s:l:m:hV", long_options, NULL)) != -1) {
 		switch (opt) {
-		case 'c': config_path = optarg; break;
-		case 's': socket_path = optarg; break;
-		case 'l': lcores = optarg; break;
-		case 'f': file_prefix = optarg; break;
-		case 'n': no_huge = true; break;
-		case 'm': memory = optarg; break;
-		case 'b': dse_engine_mbufs = (unsigned)strtoul(optarg, NULL, 10); break;
-		case 'p': pci = true; break;
-		case 'e': extra_eal = strdup(optarg); break;
-		case 'L': log_level = optarg; break;
-		case 'h': usage(stdout); return 0;
-		case 'V': printf("dsed %s\n", DSE_VERSION); return 0;
-		default: usage(stderr); return 2;
+		case 'c':
+			config_path = optarg;
+			break;
+		case 's':
+			socket_path = optarg;
+			break;
+		case 'l':
+			lcores = optarg;
+			break;
+		case 'f':
+			file_prefix = optarg;
+			break;
+		case 'n':
+			no_huge = true;
+			break;
+		case 'm':
+			memory = optarg;
+			break;
+		case 'b':
+			dse_engine_mbufs = (unsigned)strtoul(optarg, NULL, 10);
+			break;
+		case 'p':
+			pci = true;
+			break;
+		case 'e':
+			extra_eal = strdup(optarg);
+			break;
+		case 'L':
+			log_level = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("dsed %s\n", DSE_VERSION);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
 		}
 	}
 	if (optind != argc) {
@@ -239,7 +266,7 @@ main(int argc, char **argv)
 	struct rpc_server *srv = rpc_server_create(socket_path, methods, nb_methods, e);
 	if (srv == NULL) {
 		fprintf(stderr, "dsed: cannot serve the API on %s: %s\n", socket_path,
-			strerror(errno));
+		        strerror(errno));
 		goto out;
 	}
 	if (engine_start_workers(e) < 0) {
@@ -247,8 +274,8 @@ main(int argc, char **argv)
 		goto out;
 	}
 	fprintf(stderr, "dsed: running: %u worker%s, %u port%s, API on %s\n", e->nb_workers,
-		e->nb_workers == 1 ? "" : "s", e->config->nb_ports,
-		e->config->nb_ports == 1 ? "" : "s", socket_path);
+	        e->nb_workers == 1 ? "" : "s", e->config->nb_ports,
+	        e->config->nb_ports == 1 ? "" : "s", socket_path);
 	while (!quit) {
 		rpc_server_poll(srv, 100);
 		engine_tick(e);

@@ -15,7 +15,7 @@
 /* What every dse node keeps in its rte_node context. */
 struct dse_node_ctx {
 	struct dse_worker *worker; /* the worker whose graph holds this node */
-	void *state;		   /* node-specific per-worker state, or NULL */
+	void *state;               /* node-specific per-worker state, or NULL */
 };
 
 static inline struct dse_node_ctx *
@@ -33,7 +33,7 @@ int dse_node_bind_worker(const struct rte_graph *graph, struct rte_node *node);
  */
 static inline void
 dse_node_split(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t nb,
-	       const uint8_t *drop, uint16_t nb_drop, rte_edge_t pass, rte_edge_t drop_edge)
+               const uint8_t *drop, uint16_t nb_drop, rte_edge_t pass, rte_edge_t drop_edge)
 {
 	if (nb_drop == 0) {
 		rte_node_next_stream_move(graph, node, pass);

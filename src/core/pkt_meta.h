@@ -13,24 +13,24 @@
 #include <rte_mbuf.h>
 
 struct dse_pkt_meta {
-	uint64_t rx_tsc;      /* TSC when the burst holding this packet was received */
-	uint32_t flow_hash;   /* symmetric hash of the flow (both directions equal) */
-	uint16_t in_port;     /* engine port index the frame arrived on */
-	uint16_t out_port;    /* engine port index to send on (set before port-tx) */
-	uint16_t segment;     /* segment index in the published snapshot */
-	uint16_t in_vlan;     /* VLAN id of the frame's outer tag as received, 0 if untagged */
-	uint16_t l3_offset;   /* bytes from the frame start to the L3 header */
-	uint16_t l4_offset;   /* bytes to the L4 header, 0 if none */
-	uint16_t ethertype;   /* innermost ethertype, host order */
-	uint8_t l4_proto;     /* IP protocol, 0 if none */
-	uint8_t drop_reason;  /* enum dse_drop_reason, set before the drop node */
+	uint64_t rx_tsc;     /* TSC when the burst holding this packet was received */
+	uint32_t flow_hash;  /* symmetric hash of the flow (both directions equal) */
+	uint16_t in_port;    /* engine port index the frame arrived on */
+	uint16_t out_port;   /* engine port index to send on (set before port-tx) */
+	uint16_t segment;    /* segment index in the published snapshot */
+	uint16_t in_vlan;    /* VLAN id of the frame's outer tag as received, 0 if untagged */
+	uint16_t l3_offset;  /* bytes from the frame start to the L3 header */
+	uint16_t l4_offset;  /* bytes to the L4 header, 0 if none */
+	uint16_t ethertype;  /* innermost ethertype, host order */
+	uint8_t l4_proto;    /* IP protocol, 0 if none */
+	uint8_t drop_reason; /* enum dse_drop_reason, set before the drop node */
 };
 
 /* The private area size every engine mempool is created with. */
 #define DSE_MBUF_PRIV_SIZE RTE_ALIGN(sizeof(struct dse_pkt_meta), RTE_MBUF_PRIV_ALIGN)
 
 static_assert(sizeof(struct dse_pkt_meta) <= RTE_CACHE_LINE_SIZE,
-	      "packet metadata must stay within one cache line");
+              "packet metadata must stay within one cache line");
 
 /* The metadata of a packet; valid for mbufs from engine pools only. */
 static inline struct dse_pkt_meta *

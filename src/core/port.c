@@ -25,9 +25,9 @@
 /* A 40-byte Toeplitz key made of one repeated 16-bit pattern hashes (a, b) and (b, a) equally:
  * the symmetric key of Woo and Park (2012). */
 static uint8_t symmetric_rss_key[40] = {
-	0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a,
-	0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a,
-	0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a,
+    0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a,
+    0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a,
+    0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a,
 };
 
 uint16_t
@@ -38,7 +38,7 @@ port_queue_count(const struct dse_port_config *pc, uint16_t nb_workers)
 
 int
 port_devargs(const struct dse_port_config *pc, unsigned unique, uint16_t nb_queues, char *buf,
-	     size_t len, char *devname, size_t devname_len)
+             size_t len, char *devname, size_t devname_len)
 {
 	int n;
 	const char *extra = pc->devargs[0] != '\0' && pc->kind != DSE_PORT_DEVARGS ? "," : "";
@@ -50,33 +50,33 @@ port_devargs(const struct dse_port_config *pc, unsigned unique, uint16_t nb_queu
 		if (n < 0 || (size_t)n >= devname_len)
 			return -ENAMETOOLONG;
 		n = snprintf(buf, len, "%s,iface=%s%s%s", devname,
-			     pc->iface[0] ? pc->iface : pc->name, extra, extra_args);
+		             pc->iface[0] ? pc->iface : pc->name, extra, extra_args);
 		break;
 	case DSE_PORT_AF_PACKET:
 		snprintf(devname, devname_len, "net_af_packet_dse%u", unique);
 		n = snprintf(buf, len, "%s,iface=%s,qpairs=%u%s%s", devname, pc->iface, nb_queues,
-			     extra, extra_args);
+		             extra, extra_args);
 		break;
 	case DSE_PORT_AF_XDP:
 		snprintf(devname, devname_len, "net_af_xdp_dse%u", unique);
 		n = snprintf(buf, len, "%s,iface=%s,start_queue=0,queue_count=%u%s%s", devname,
-			     pc->iface, nb_queues, extra, extra_args);
+		             pc->iface, nb_queues, extra, extra_args);
 		break;
 	case DSE_PORT_VHOST_USER:
 		snprintf(devname, devname_len, "net_vhost_dse%u", unique);
 		n = snprintf(buf, len, "%s,iface=%s,queues=%u,client=0%s%s", devname, pc->path,
-			     nb_queues, extra, extra_args);
+		             nb_queues, extra, extra_args);
 		break;
 	case DSE_PORT_MEMIF:
 		snprintf(devname, devname_len, "net_memif_dse%u", unique);
 		n = snprintf(buf, len, "%s,role=server,socket=%s,id=0%s%s", devname, pc->path,
-			     extra, extra_args);
+		             extra, extra_args);
 		break;
 	case DSE_PORT_PCAP: {
 		char rx[DSE_PATH_MAX + 32] = "", tx[DSE_PATH_MAX + 16] = "";
 		if (pc->path[0])
 			snprintf(rx, sizeof(rx), ",rx_pcap=%s%s", pc->path,
-				 pc->infinite_rx ? ",infinite_rx=1" : "");
+			         pc->infinite_rx ? ",infinite_rx=1" : "");
 		if (pc->tx_path[0])
 			snprintf(tx, sizeof(tx), ",tx_pcap=%s", pc->tx_path);
 		snprintf(devname, devname_len, "net_pcap_dse%u", unique);
@@ -132,7 +132,7 @@ remove_device(const char *devname, bool is_vdev)
 
 int
 port_open(struct dse_engine *e, struct dse_port *p, const char *field,
-	  struct dse_config_errors *errs)
+          struct dse_config_errors *errs)
 {
 	static unsigned unique;
 	const struct dse_port_config *pc = &p->config;
@@ -148,7 +148,7 @@ port_open(struct dse_engine *e, struct dse_port *p, const char *field,
 			unlink(pc->path);
 	}
 	rc = port_devargs(pc, unique++, nq, p->devargs, sizeof(p->devargs), p->devname,
-			  sizeof(p->devname));
+	                  sizeof(p->devname));
 	if (rc < 0) {
 		snprintf(f, sizeof(f), "%s.devargs", field);
 		config_error(errs, pc->line, f, "device arguments too long");
@@ -157,16 +157,16 @@ port_open(struct dse_engine *e, struct dse_port *p, const char *field,
 	rc = rte_dev_probe(p->devargs);
 	if (rc < 0) {
 		config_error(errs, pc->line, field, "cannot create device \"%s\": %s%s", p->devargs,
-			     strerror(-rc),
-			     pc->kind == DSE_PORT_AF_PACKET || pc->kind == DSE_PORT_AF_XDP
-				     ? " (does the interface exist?)"
-				     : "");
+		             strerror(-rc),
+		             pc->kind == DSE_PORT_AF_PACKET || pc->kind == DSE_PORT_AF_XDP
+		                 ? " (does the interface exist?)"
+		                 : "");
 		return rc;
 	}
 	bool is_vdev = pc->kind != DSE_PORT_DEVARGS || strncmp(p->devname, "net_", 4) == 0;
 	if (rte_eth_dev_get_port_by_name(p->devname, &p->ethdev) != 0) {
 		config_error(errs, pc->line, field, "device \"%s\" created no ethdev port",
-			     p->devname);
+		             p->devname);
 		remove_device(p->devname, is_vdev);
 		return -ENODEV;
 	}
@@ -175,10 +175,11 @@ port_open(struct dse_engine *e, struct dse_port *p, const char *field,
 	rc = rte_eth_dev_info_get(p->ethdev, &info);
 	if (rc == 0 && (info.max_rx_queues < nq || info.max_tx_queues < nq)) {
 		snprintf(f, sizeof(f), "%s.queues", field);
-		config_error(errs, pc->line, f,
-			     "the device supports %u rx / %u tx queues; this port needs %u (one per "
-			     "worker at least)",
-			     info.max_rx_queues, info.max_tx_queues, nq);
+		config_error(
+		    errs, pc->line, f,
+		    "the device supports %u rx / %u tx queues; this port needs %u (one per "
+		    "worker at least)",
+		    info.max_rx_queues, info.max_tx_queues, nq);
 		rc = -EINVAL;
 		goto fail;
 	}
@@ -188,8 +189,8 @@ port_open(struct dse_engine *e, struct dse_port *p, const char *field,
 	if (nq > 1 && info.flow_type_rss_offloads != 0) {
 		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
 		conf.rx_adv_conf.rss_conf.rss_hf =
-			(RTE_ETH_RSS_IP | RTE_ETH_RSS_TCP | RTE_ETH_RSS_UDP) &
-			info.flow_type_rss_offloads;
+		    (RTE_ETH_RSS_IP | RTE_ETH_RSS_TCP | RTE_ETH_RSS_UDP) &
+		    info.flow_type_rss_offloads;
 		if (info.hash_key_size == sizeof(symmetric_rss_key)) {
 			conf.rx_adv_conf.rss_conf.rss_key = symmetric_rss_key;
 			conf.rx_adv_conf.rss_conf.rss_key_len = sizeof(symmetric_rss_key);
@@ -198,20 +199,20 @@ port_open(struct dse_engine *e, struct dse_port *p, const char *field,
 	rc = rte_eth_dev_configure(p->ethdev, nq, nq, &conf);
 	if (rc < 0) {
 		config_error(errs, pc->line, field, "cannot configure device \"%s\": %s",
-			     p->devname, strerror(-rc));
+		             p->devname, strerror(-rc));
 		goto fail;
 	}
 	uint16_t nb_rxd = PORT_RX_DESC, nb_txd = PORT_TX_DESC;
 	rte_eth_dev_adjust_nb_rx_tx_desc(p->ethdev, &nb_rxd, &nb_txd);
 	for (uint16_t q = 0; q < nq; q++) {
 		rc = rte_eth_rx_queue_setup(p->ethdev, q, nb_rxd, rte_eth_dev_socket_id(p->ethdev),
-					    NULL, e->pool);
+		                            NULL, e->pool);
 		if (rc == 0)
 			rc = rte_eth_tx_queue_setup(p->ethdev, q, nb_txd,
-						    rte_eth_dev_socket_id(p->ethdev), NULL);
+			                            rte_eth_dev_socket_id(p->ethdev), NULL);
 		if (rc < 0) {
 			config_error(errs, pc->line, field, "cannot set up queue %u of \"%s\": %s",
-				     q, p->devname, strerror(-rc));
+			             q, p->devname, strerror(-rc));
 			goto fail;
 		}
 	}
@@ -226,7 +227,7 @@ port_open(struct dse_engine *e, struct dse_port *p, const char *field,
 	rc = rte_eth_dev_start(p->ethdev);
 	if (rc < 0) {
 		config_error(errs, pc->line, field, "cannot start device \"%s\": %s", p->devname,
-			     strerror(-rc));
+		             strerror(-rc));
 		goto fail;
 	}
 	rte_eth_dev_set_link_up(p->ethdev);
@@ -255,8 +256,8 @@ port_stats(const struct dse_port *p, uint64_t out[PS_COUNT])
 	struct rte_eth_stats st;
 	memset(&st, 0, sizeof(st));
 	rte_eth_stats_get(p->ethdev, &st);
-	uint64_t raw[PS_COUNT] = {st.ipackets, st.ibytes,  st.ierrors, st.imissed,
-				  st.opackets, st.obytes, st.oerrors};
+	uint64_t raw[PS_COUNT] = {st.ipackets, st.ibytes, st.ierrors, st.imissed,
+	                          st.opackets, st.obytes, st.oerrors};
 	for (int i = 0; i < PS_COUNT; i++)
 		out[i] = raw[i] - p->stats_base[i];
 }

@@ -17,22 +17,30 @@ uint16_t port_queue_count(const struct dse_port_config *pc, uint16_t nb_workers)
  * Writes the DPDK devargs of a port into buf and its device name into devname. `unique` makes
  * the device name unique in this process. Returns 0, or -ENAMETOOLONG.
  */
-int port_devargs(const struct dse_port_config *pc, unsigned unique, uint16_t nb_queues,
-		 char *buf, size_t len, char *devname, size_t devname_len);
+int port_devargs(const struct dse_port_config *pc, unsigned unique, uint16_t nb_queues, char *buf,
+                 size_t len, char *devname, size_t devname_len);
 
 /*
  * Creates the device of slot p (p->config set), configures and starts it. On failure nothing is
  * left behind and an error naming `field` (e.g. "ports[2]") is appended to errs.
  */
 int port_open(struct dse_engine *e, struct dse_port *p, const char *field,
-	      struct dse_config_errors *errs);
+              struct dse_config_errors *errs);
 
 /* Stops and removes the device of slot p. */
 void port_close(struct dse_port *p);
 
 /* Device counters of a port, less the base taken at the last `stats clear`. Index names. */
-enum port_stat { PS_RX_PACKETS, PS_RX_BYTES, PS_RX_ERRORS, PS_RX_MISSED, PS_TX_PACKETS,
-		 PS_TX_BYTES, PS_TX_ERRORS, PS_COUNT };
+enum port_stat {
+	PS_RX_PACKETS,
+	PS_RX_BYTES,
+	PS_RX_ERRORS,
+	PS_RX_MISSED,
+	PS_TX_PACKETS,
+	PS_TX_BYTES,
+	PS_TX_ERRORS,
+	PS_COUNT
+};
 void port_stats(const struct dse_port *p, uint64_t out[PS_COUNT]);
 
 #endif

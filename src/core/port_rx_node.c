@@ -36,8 +36,9 @@ port_rx_process(struct rte_graph *graph, struct rte_node *node, void **objs, uin
 		 * cost over more packets. */
 		uint16_t got;
 		do {
-			got = rte_eth_rx_burst(q->ethdev, q->queue,
-					       (struct rte_mbuf **)node->objs + count, PORT_RX_BURST);
+			got =
+			    rte_eth_rx_burst(q->ethdev, q->queue,
+			                     (struct rte_mbuf **)node->objs + count, PORT_RX_BURST);
 			count += got;
 		} while (got == PORT_RX_BURST && count + PORT_RX_BURST <= room);
 	}
@@ -58,12 +59,12 @@ port_rx_init(const struct rte_graph *graph, struct rte_node *node)
 }
 
 static struct rte_node_register port_rx_node = {
-	.process = port_rx_process,
-	.flags = RTE_NODE_SOURCE_F,
-	.name = "dse-port-rx",
-	.init = port_rx_init,
-	.nb_edges = PORT_RX_NEXT_COUNT,
-	.next_nodes = {[PORT_RX_NEXT_CLASSIFY] = "dse-classify"},
+    .process = port_rx_process,
+    .flags = RTE_NODE_SOURCE_F,
+    .name = "dse-port-rx",
+    .init = port_rx_init,
+    .nb_edges = PORT_RX_NEXT_COUNT,
+    .next_nodes = {[PORT_RX_NEXT_CLASSIFY] = "dse-classify"},
 };
 
 RTE_NODE_REGISTER(port_rx_node);

@@ -24,10 +24,10 @@ enum port_tx_next {
 
 /* Per-worker staging of one walk's packets by output port. */
 struct port_tx_state {
-	uint16_t count[DSE_MAX_PORTS];			 /* packets staged per port */
-	uint16_t touched[DSE_MAX_PORTS];		 /* ports with count > 0, in order */
-	uint16_t nb_touched;				 /* entries in touched */
-	uint64_t touched_mask;				 /* bit p set when p is in touched */
+	uint16_t count[DSE_MAX_PORTS];   /* packets staged per port */
+	uint16_t touched[DSE_MAX_PORTS]; /* ports with count > 0, in order */
+	uint16_t nb_touched;             /* entries in touched */
+	uint64_t touched_mask;           /* bit p set when p is in touched */
 	struct rte_mbuf *pkts[DSE_MAX_PORTS][RTE_GRAPH_BURST_SIZE]; /* staged packets */
 };
 
@@ -42,7 +42,7 @@ record_latency(struct dse_worker *w, uint16_t nb)
 /* Sends the packets staged for port p; what the device does not take goes to the drop node. */
 static uint16_t
 port_tx_flush(struct rte_graph *graph, struct rte_node *node, struct dse_worker *w,
-	      struct port_tx_state *st, uint16_t p)
+              struct port_tx_state *st, uint16_t p)
 {
 	const struct dse_snapshot *s = w->snap;
 	uint16_t n = st->count[p];
@@ -52,11 +52,12 @@ port_tx_flush(struct rte_graph *graph, struct rte_node *node, struct dse_worker 
 	st->count[p] = 0;
 	if (likely(s->ports[p].active)) {
 		for (int tries = 0; tries < PORT_TX_RETRIES && sent < n; tries++)
-			sent += rte_eth_tx_burst(s->ports[p].ethdev, w->index, pkts + sent,
-						 n - sent);
+			sent +=
+			    rte_eth_tx_burst(s->ports[p].ethdev, w->index, pkts + sent, n - sent);
 	}
 	if (unlikely(sent < n)) {
-		enum dse_drop_reason r = s->ports[p].active ? DSE_DROP_QUEUE_FULL : DSE_DROP_PORT_GONE;
+		enum dse_drop_reason r =
+		    s->ports[p].active ? DSE_DROP_QUEUE_FULL : DSE_DROP_PORT_GONE;
 		for (uint16_t i = sent; i < n; i++)
 			dse_drop_mark(pkts[i], r);
 		w->counters.port_tx_dropped[p] += n - sent;
@@ -100,8 +101,7 @@ port_tx_init(const struct rte_graph *graph, struct rte_node *node)
 	if (dse_node_bind_worker(graph, node) < 0)
 		return -1;
 	struct port_tx_state *st =
-		rte_zmalloc_socket("port_tx_state", sizeof(*st), RTE_CACHE_LINE_SIZE,
-				   graph->socket);
+	    rte_zmalloc_socket("port_tx_state", sizeof(*st), RTE_CACHE_LINE_SIZE, graph->socket);
 	if (st == NULL)
 		return -1;
 	dse_node_ctx(node)->state = st;
@@ -117,12 +117,12 @@ port_tx_fini(const struct rte_graph *graph, struct rte_node *node)
 }
 
 static struct rte_node_register port_tx_node = {
-	.process = port_tx_process,
-	.name = "dse-port-tx",
-	.init = port_tx_init,
-	.fini = port_tx_fini,
-	.nb_edges = PORT_TX_NEXT_COUNT,
-	.next_nodes = {[PORT_TX_NEXT_DROP] = "dse-drop"},
+    .process = port_tx_process,
+    .name = "dse-port-tx",
+    .init = port_tx_init,
+    .fini = port_tx_fini,
+    .nb_edges = PORT_TX_NEXT_COUNT,
+    .next_nodes = {[PORT_TX_NEXT_DROP] = "dse-drop"},
 };
 
 RTE_NODE_REGISTER(port_tx_node);

@@ -14,23 +14,23 @@
 
 #include "mgmt/config.h"
 
-#define DSE_NO_SEGMENT	  UINT16_MAX /* port carries no untagged segment */
-#define DSE_NOT_MEMBER	  UINT16_MAX /* segment_vlan[]: port not on that segment */
-#define DSE_UNTAGGED	  0	     /* segment_vlan[]: segment carried untagged */
+#define DSE_NO_SEGMENT         UINT16_MAX /* port carries no untagged segment */
+#define DSE_NOT_MEMBER         UINT16_MAX /* segment_vlan[]: port not on that segment */
+#define DSE_UNTAGGED           0          /* segment_vlan[]: segment carried untagged */
 #define DSE_MAX_RXQ_PER_WORKER 256
 
 struct mac_table;
 
 /* A port as the data path sees it, indexed by engine port index (a stable slot). */
 struct dse_snap_port {
-	bool active;				/* in service in this snapshot */
-	uint16_t ethdev;			/* DPDK port id */
-	uint16_t untagged_segment;		/* segment of untagged frames, or DSE_NO_SEGMENT */
-	uint16_t max_frame;			/* largest untagged frame: mtu + Ethernet header */
+	bool active;                             /* in service in this snapshot */
+	uint16_t ethdev;                         /* DPDK port id */
+	uint16_t untagged_segment;               /* segment of untagged frames, or DSE_NO_SEGMENT */
+	uint16_t max_frame;                      /* largest untagged frame: mtu + Ethernet header */
 	uint16_t segment_vlan[DSE_MAX_SEGMENTS]; /* per segment: DSE_UNTAGGED, a VLAN id, or
-						    DSE_NOT_MEMBER */
-	uint16_t *vlan_segment;			/* 4096 entries: segment of a VLAN id or
-						    DSE_NO_SEGMENT; NULL on access ports */
+	                                            DSE_NOT_MEMBER */
+	uint16_t *vlan_segment;                  /* 4096 entries: segment of a VLAN id or
+	                                             DSE_NO_SEGMENT; NULL on access ports */
 };
 
 /* A flood destination: a port and the tag the segment has there. */
@@ -41,25 +41,25 @@ struct dse_flood_member {
 
 /* A segment as the data path sees it, indexed by segment index (a stable slot). */
 struct dse_snap_segment {
-	bool active;		  /* exists in this snapshot */
-	uint32_t vni;		  /* virtual network id, 0 if none */
-	uint16_t nb_flood;	  /* entries used in flood */
+	bool active;                                  /* exists in this snapshot */
+	uint32_t vni;                                 /* virtual network id, 0 if none */
+	uint16_t nb_flood;                            /* entries used in flood */
 	struct dse_flood_member flood[DSE_MAX_PORTS]; /* ports carrying the segment */
 };
 
 /* One receive queue a worker polls. */
 struct dse_snap_rxq {
-	uint16_t port;	 /* engine port index */
+	uint16_t port;   /* engine port index */
 	uint16_t ethdev; /* DPDK port id */
-	uint16_t queue;	 /* queue id on that device */
+	uint16_t queue;  /* queue id on that device */
 };
 
 /* Everything the nodes read, as one immutable object. */
 struct dse_snapshot {
-	uint64_t generation;		   /* increases with every publish */
-	struct mac_table *macs;		   /* the MAC table (shared, not owned) */
-	uint32_t mac_refresh_s;		   /* seconds between age refreshes of a known MAC */
-	uint32_t idle_sleep_us;		   /* sleep of a worker whose poll round found nothing */
+	uint64_t generation;    /* increases with every publish */
+	struct mac_table *macs; /* the MAC table (shared, not owned) */
+	uint32_t mac_refresh_s; /* seconds between age refreshes of a known MAC */
+	uint32_t idle_sleep_us; /* sleep of a worker whose poll round found nothing */
 	uint16_t ethdev_to_port[RTE_MAX_ETHPORTS]; /* DPDK port id -> engine port index */
 	struct dse_snap_port ports[DSE_MAX_PORTS];
 	struct dse_snap_segment segments[DSE_MAX_SEGMENTS];

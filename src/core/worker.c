@@ -16,7 +16,7 @@
 #include "core/worker.h"
 
 static const char *const worker_node_names[] = {
-	"dse-port-rx", "dse-classify", "dse-switch", "dse-port-tx", "dse-drop",
+    "dse-port-rx", "dse-classify", "dse-switch", "dse-port-tx", "dse-drop",
 };
 
 const char *const *
@@ -33,9 +33,9 @@ worker_graphs_create(struct dse_engine *e)
 		struct dse_worker *w = &e->workers[i];
 		char name[RTE_GRAPH_NAMESIZE];
 		struct rte_graph_param prm = {
-			.socket_id = (int)rte_lcore_to_socket_id(w->lcore),
-			.nb_node_patterns = RTE_DIM(worker_node_names),
-			.node_patterns = (const char **)worker_node_names,
+		    .socket_id = (int)rte_lcore_to_socket_id(w->lcore),
+		    .nb_node_patterns = RTE_DIM(worker_node_names),
+		    .node_patterns = (const char **)worker_node_names,
 		};
 		snprintf(name, sizeof(name), "dse-worker-%u", i);
 		rte_graph_t id = rte_graph_create(name, &prm);

@@ -16,7 +16,7 @@
 /* Moves config errors into an RPC error. */
 static void
 errors_to_rpc(const struct dse_config_errors *errs, struct rpc_error *err, int code,
-	      const char *what)
+              const char *what)
 {
 	unsigned stored = errs->count < DSE_CONFIG_MAX_ERRORS ? errs->count : DSE_CONFIG_MAX_ERRORS;
 	for (unsigned i = 0; i < stored; i++)
@@ -59,9 +59,9 @@ api_config_apply(json_t *params, struct rpc_error *err, void *ctx)
 		goto done;
 	}
 	out = json_pack("{s:I, s:o, s:o, s:o}", "generation", (json_int_t)e->generation,
-			"ports_added", names_json(result->added, result->nb_added), "ports_removed",
-			names_json(result->removed, result->nb_removed), "ports_changed",
-			names_json(result->changed, result->nb_changed));
+	                "ports_added", names_json(result->added, result->nb_added), "ports_removed",
+	                names_json(result->removed, result->nb_removed), "ports_changed",
+	                names_json(result->changed, result->nb_changed));
 done:
 	free(cfg);
 	free(errs);
@@ -89,8 +89,7 @@ api_port_add(json_t *params, struct rpc_error *err, void *ctx)
 		rpc_error_set(err, RPC_INTERNAL_ERROR, "out of memory");
 		return NULL;
 	}
-	if (!json_is_object(params) ||
-	    config_port_from_json(params, &pc, "port", errs) < 0) {
+	if (!json_is_object(params) || config_port_from_json(params, &pc, "port", errs) < 0) {
 		if (errs->count == 0)
 			config_error(errs, 0, "port", "expected a port object");
 		errors_to_rpc(errs, err, RPC_INVALID_PARAMS, "invalid port");
@@ -99,7 +98,7 @@ api_port_add(json_t *params, struct rpc_error *err, void *ctx)
 	int rc = engine_port_add(e, &pc, errs);
 	if (rc < 0) {
 		errors_to_rpc(errs, err, rc == -EINVAL ? RPC_INVALID_PARAMS : RPC_SERVER_ERROR,
-			      "port not added");
+		              "port not added");
 		goto done;
 	}
 	out = json_pack("{s:I, s:s}", "generation", (json_int_t)e->generation, "port", pc.name);
@@ -126,7 +125,7 @@ api_port_del(json_t *params, struct rpc_error *err, void *ctx)
 	int rc = engine_port_del(e, json_string_value(name), errs);
 	if (rc < 0)
 		errors_to_rpc(errs, err, rc == -ENOENT ? RPC_INVALID_PARAMS : RPC_SERVER_ERROR,
-			      "port not deleted");
+		              "port not deleted");
 	else
 		out = json_pack("{s:I}", "generation", (json_int_t)e->generation);
 	free(errs);
@@ -134,17 +133,17 @@ api_port_del(json_t *params, struct rpc_error *err, void *ctx)
 }
 
 static const struct rpc_method methods[] = {
-	{"config.apply", api_config_apply, "{\"yaml\": TEXT, \"source\": NAME}"},
-	{"config.get", api_config_get, ""},
-	{"port.add", api_port_add, "a port object as in the YAML ports list"},
-	{"port.del", api_port_del, "{\"name\": NAME}"},
-	{"ports.list", api_ports_list, ""},
-	{"segments.list", api_segments_list, ""},
-	{"macs.list", api_macs_list, "{\"segment\": NAME} (optional)"},
-	{"graph.show", api_graph_show, ""},
-	{"stats.show", api_stats_show, ""},
-	{"stats.clear", api_stats_clear, ""},
-	{"engine.info", api_engine_info, ""},
+    {"config.apply", api_config_apply, "{\"yaml\": TEXT, \"source\": NAME}"},
+    {"config.get", api_config_get, ""},
+    {"port.add", api_port_add, "a port object as in the YAML ports list"},
+    {"port.del", api_port_del, "{\"name\": NAME}"},
+    {"ports.list", api_ports_list, ""},
+    {"segments.list", api_segments_list, ""},
+    {"macs.list", api_macs_list, "{\"segment\": NAME} (optional)"},
+    {"graph.show", api_graph_show, ""},
+    {"stats.show", api_stats_show, ""},
+    {"stats.clear", api_stats_clear, ""},
+    {"engine.info", api_engine_info, ""},
 };
 
 const struct rpc_method *

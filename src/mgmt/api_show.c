@@ -33,7 +33,7 @@ mac_string(const uint8_t mac[6])
 {
 	char s[18];
 	snprintf(s, sizeof(s), "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3],
-		 mac[4], mac[5]);
+	         mac[4], mac[5]);
 	return json_string(s);
 }
 
@@ -54,24 +54,23 @@ port_json(const struct dse_engine *e, int slot)
 	json_t *vlans = json_array();
 	for (unsigned v = 0; v < pc->nb_vlans; v++)
 		json_array_append_new(vlans, json_pack("{s:i, s:s}", "vlan", pc->vlans[v].vlan,
-						       "segment", pc->vlans[v].segment));
+		                                       "segment", pc->vlans[v].segment));
 	json_t *workers = json_array();
 	for (uint16_t q = 0; q < p->nb_queues; q++)
 		json_array_append_new(workers,
-				      json_integer(e->workers[(slot + q) % e->nb_workers].lcore));
+		                      json_integer(e->workers[(slot + q) % e->nb_workers].lcore));
 	uint64_t tx_dropped = 0;
 	for (unsigned w = 0; w < e->nb_workers; w++)
 		tx_dropped += __atomic_load_n(&e->workers[w].counters.port_tx_dropped[slot],
-					      __ATOMIC_RELAXED);
-	json_t *o = json_pack("{s:s, s:s, s:s, s:o, s:s, s:i, s:o, s:i, s:s, s:i, s:o}", "name",
-			      pc->name, "kind", config_port_kind_name(pc->kind), "segment",
-			      pc->segment, "vlans", vlans, "device", p->devargs, "ethdev",
-			      p->ethdev, "mac", mac_string(mac.addr_bytes), "mtu", pc->mtu, "link",
-			      link.link_status ? "up" : "down", "queues", p->nb_queues, "workers",
-			      workers);
-	static const char *const names[PS_COUNT] = {"rx_packets", "rx_bytes",	"rx_errors",
-						     "rx_missed",  "tx_packets", "tx_bytes",
-						     "tx_errors"};
+		                              __ATOMIC_RELAXED);
+	json_t *o = json_pack(
+	    "{s:s, s:s, s:s, s:o, s:s, s:i, s:o, s:i, s:s, s:i, s:o}", "name", pc->name, "kind",
+	    config_port_kind_name(pc->kind), "segment", pc->segment, "vlans", vlans, "device",
+	    p->devargs, "ethdev", p->ethdev, "mac", mac_string(mac.addr_bytes), "mtu", pc->mtu,
+	    "link", link.link_status ? "up" : "down", "queues", p->nb_queues, "workers", workers);
+	static const char *const names[PS_COUNT] = {"rx_packets", "rx_bytes",   "rx_errors",
+	                                            "rx_missed",  "tx_packets", "tx_bytes",
+	                                            "tx_errors"};
 	for (int i = 0; i < PS_COUNT; i++)
 		json_object_set_new(o, names[i], json_integer((json_int_t)st[i]));
 	json_object_set_new(o, "tx_dropped", json_integer((json_int_t)tx_dropped));
@@ -96,9 +95,9 @@ api_ports_list(json_t *params, struct rpc_error *err, void *ctx)
 
 struct mac_walk {
 	const struct dse_engine *e;
-	int segment;	/* only this segment slot, or -1 */
-	json_t *macs;	/* output array */
-	uint32_t used;	/* entries seen (all segments) */
+	int segment;   /* only this segment slot, or -1 */
+	json_t *macs;  /* output array */
+	uint32_t used; /* entries seen (all segments) */
 	uint32_t per_segment[DSE_MAX_SEGMENTS];
 };
 
@@ -116,17 +115,16 @@ mac_visit(uint64_t key, uint64_t value, void *arg)
 	for (int i = 0; i < 6; i++)
 		mac[i] = (uint8_t)(key >> (40 - 8 * i));
 	uint16_t port = mac_value_port(value);
-	const char *port_name = port < DSE_MAX_PORTS && mw->e->ports[port].used
-					? mw->e->ports[port].config.name
-					: "?";
+	const char *port_name =
+	    port < DSE_MAX_PORTS && mw->e->ports[port].used ? mw->e->ports[port].config.name : "?";
 	const char *seg_name = seg < DSE_MAX_SEGMENTS ? mw->e->segment_names[seg] : "?";
 	bool is_static = value & MAC_VALUE_STATIC;
 	uint32_t now = __atomic_load_n(&dse_now_s, __ATOMIC_RELAXED);
 	json_array_append_new(mw->macs,
-			      json_pack("{s:s, s:o, s:s, s:s, s:i}", "segment", seg_name, "mac",
-					mac_string(mac), "port", port_name, "type",
-					is_static ? "static" : "learned", "age_s",
-					is_static ? 0 : (int)(now - mac_value_time(value))));
+	                      json_pack("{s:s, s:o, s:s, s:s, s:i}", "segment", seg_name, "mac",
+	                                mac_string(mac), "port", port_name, "type",
+	                                is_static ? "static" : "learned", "age_s",
+	                                is_static ? 0 : (int)(now - mac_value_time(value))));
 	return 0;
 }
 
@@ -146,7 +144,7 @@ api_macs_list(json_t *params, struct rpc_error *err, void *ctx)
 	}
 	mac_table_walk(e->macs, mac_visit, &mw);
 	return json_pack("{s:o, s:I, s:I}", "macs", mw.macs, "capacity",
-			 (json_int_t)e->macs->capacity, "used", (json_int_t)mw.used);
+	                 (json_int_t)e->macs->capacity, "used", (json_int_t)mw.used);
 }
 
 json_t *
@@ -170,10 +168,10 @@ api_segments_list(json_t *params, struct rpc_error *err, void *ctx)
 			if (member)
 				json_array_append_new(ports, json_string(pc->name));
 		}
-		json_array_append_new(segments,
-				      json_pack("{s:s, s:I, s:o, s:I}", "name", sc->name, "vni",
-						(json_int_t)sc->vni, "ports", ports, "macs",
-						(json_int_t)(slot >= 0 ? mw.per_segment[slot] : 0)));
+		json_array_append_new(
+		    segments, json_pack("{s:s, s:I, s:o, s:I}", "name", sc->name, "vni",
+		                        (json_int_t)sc->vni, "ports", ports, "macs",
+		                        (json_int_t)(slot >= 0 ? mw.per_segment[slot] : 0)));
 	}
 	return json_pack("{s:o}", "segments", segments);
 }
@@ -186,7 +184,7 @@ struct node_collect {
 
 static int
 node_stats_cb(bool is_first, bool is_last, void *cookie,
-	      const struct rte_graph_cluster_node_stats *st)
+              const struct rte_graph_cluster_node_stats *st)
 {
 	(void)is_first;
 	(void)is_last;
@@ -207,11 +205,11 @@ collect_node_stats(struct node_collect *nc)
 	memset(nc, 0, sizeof(*nc));
 	const char *pattern = "dse-worker-*";
 	struct rte_graph_cluster_stats_param prm = {
-		.socket_id = SOCKET_ID_ANY,
-		.fn = node_stats_cb,
-		.cookie = nc,
-		.nb_graph_patterns = 1,
-		.graph_patterns = &pattern,
+	    .socket_id = SOCKET_ID_ANY,
+	    .fn = node_stats_cb,
+	    .cookie = nc,
+	    .nb_graph_patterns = 1,
+	    .graph_patterns = &pattern,
 	};
 	struct rte_graph_cluster_stats *stats = rte_graph_cluster_stats_create(&prm);
 	if (stats == NULL)
@@ -244,12 +242,12 @@ nodes_json(void)
 			n.cycles -= b->cycles;
 		}
 		json_array_append_new(
-			nodes, json_pack("{s:s, s:I, s:I, s:I, s:f, s:f}", "name", n.name, "calls",
-					 (json_int_t)n.calls, "packets", (json_int_t)n.objs,
-					 "cycles", (json_int_t)n.cycles, "packets_per_call",
-					 n.calls ? (double)n.objs / (double)n.calls : 0.0,
-					 "cycles_per_packet",
-					 n.objs ? (double)n.cycles / (double)n.objs : 0.0));
+		    nodes,
+		    json_pack("{s:s, s:I, s:I, s:I, s:f, s:f}", "name", n.name, "calls",
+		              (json_int_t)n.calls, "packets", (json_int_t)n.objs, "cycles",
+		              (json_int_t)n.cycles, "packets_per_call",
+		              n.calls ? (double)n.objs / (double)n.calls : 0.0, "cycles_per_packet",
+		              n.objs ? (double)n.cycles / (double)n.objs : 0.0));
 	}
 	return nodes;
 }
@@ -276,7 +274,7 @@ api_graph_show(json_t *params, struct rpc_error *err, void *ctx)
 			json_array_append_new(edges, json_pack("[s, s]", names[i], next[k]));
 	}
 	return json_pack("{s:i, s:o, s:o}", "workers", e->nb_workers, "nodes", nodes_json(),
-			 "edges", edges);
+	                 "edges", edges);
 }
 
 /* Latency percentile (0..1) from the summed histogram, in microseconds. */
@@ -291,7 +289,7 @@ latency_percentile(const uint64_t *hist, uint64_t total, double p)
 		if (seen > want || b == LATENCY_BUCKETS - 1) {
 			/* The bucket's upper bound: a percentile is never reported too low. */
 			uint64_t cycles = b + 1 < LATENCY_BUCKETS ? latency_bucket_floor(b + 1)
-								  : latency_bucket_floor(b);
+			                                          : latency_bucket_floor(b);
 			return (double)cycles * 1e6 / (double)rte_get_tsc_hz();
 		}
 	}
@@ -306,7 +304,7 @@ latency_sum(const struct dse_engine *e, uint64_t hist[LATENCY_BUCKETS], uint64_t
 		hist[b] = 0;
 		for (unsigned w = 0; w < e->nb_workers; w++)
 			hist[b] += __atomic_load_n(&e->workers[w].counters.latency_hist[b],
-						   __ATOMIC_RELAXED);
+			                           __ATOMIC_RELAXED);
 		hist[b] -= e->latency_base[b];
 		*total += hist[b];
 	}
@@ -323,37 +321,35 @@ api_stats_show(json_t *params, struct rpc_error *err, void *ctx)
 		uint64_t n = 0;
 		for (unsigned w = 0; w < e->nb_workers; w++)
 			n += __atomic_load_n(&e->workers[w].counters.drops[r], __ATOMIC_RELAXED);
-		json_array_append_new(drops, json_pack("{s:s, s:s, s:I, s:s}", "node",
-						       dse_drop_node(r), "reason",
-						       dse_drop_name(r), "packets",
-						       (json_int_t)(n - e->drops_base[r]), "help",
-						       dse_drop_help(r)));
+		json_array_append_new(
+		    drops, json_pack("{s:s, s:s, s:I, s:s}", "node", dse_drop_node(r), "reason",
+		                     dse_drop_name(r), "packets",
+		                     (json_int_t)(n - e->drops_base[r]), "help", dse_drop_help(r)));
 	}
 	json_t *workers = json_array();
 	for (unsigned w = 0; w < e->nb_workers; w++) {
 		const struct dse_worker_counters *c = &e->workers[w].counters;
 		json_array_append_new(
-			workers,
-			json_pack("{s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "lcore",
-				  e->workers[w].lcore, "rx_packets", (json_int_t)c->rx_packets,
-				  "busy_polls", (json_int_t)c->busy_polls, "idle_polls",
-				  (json_int_t)c->idle_polls, "macs_learned",
-				  (json_int_t)c->macs_learned, "macs_moved",
-				  (json_int_t)c->macs_moved, "mac_table_full",
-				  (json_int_t)c->mac_table_full, "flooded", (json_int_t)c->flooded));
+		    workers,
+		    json_pack("{s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "lcore",
+		              e->workers[w].lcore, "rx_packets", (json_int_t)c->rx_packets,
+		              "busy_polls", (json_int_t)c->busy_polls, "idle_polls",
+		              (json_int_t)c->idle_polls, "macs_learned",
+		              (json_int_t)c->macs_learned, "macs_moved", (json_int_t)c->macs_moved,
+		              "mac_table_full", (json_int_t)c->mac_table_full, "flooded",
+		              (json_int_t)c->flooded));
 	}
 	uint64_t hist[LATENCY_BUCKETS], total;
 	latency_sum(e, hist, &total);
-	json_t *latency = json_pack("{s:f, s:f, s:f, s:I}", "p50_us",
-				    latency_percentile(hist, total, 0.5), "p99_us",
-				    latency_percentile(hist, total, 0.99), "p999_us",
-				    latency_percentile(hist, total, 0.999), "samples",
-				    (json_int_t)total);
+	json_t *latency =
+	    json_pack("{s:f, s:f, s:f, s:I}", "p50_us", latency_percentile(hist, total, 0.5),
+	              "p99_us", latency_percentile(hist, total, 0.99), "p999_us",
+	              latency_percentile(hist, total, 0.999), "samples", (json_int_t)total);
 	json_t *ports = api_ports_list(NULL, NULL, ctx);
-	json_t *out = json_pack("{s:I, s:o, s:o, s:O, s:o, s:o}", "generation",
-				(json_int_t)e->generation, "drops", drops, "nodes", nodes_json(),
-				"ports", json_object_get(ports, "ports"), "workers", workers,
-				"latency", latency);
+	json_t *out =
+	    json_pack("{s:I, s:o, s:o, s:O, s:o, s:o}", "generation", (json_int_t)e->generation,
+	              "drops", drops, "nodes", nodes_json(), "ports",
+	              json_object_get(ports, "ports"), "workers", workers, "latency", latency);
 	json_decref(ports);
 	return out;
 }
@@ -374,7 +370,7 @@ api_stats_clear(json_t *params, struct rpc_error *err, void *ctx)
 		uint64_t n = 0;
 		for (unsigned w = 0; w < e->nb_workers; w++)
 			n += __atomic_load_n(&e->workers[w].counters.latency_hist[b],
-					     __ATOMIC_RELAXED);
+			                     __ATOMIC_RELAXED);
 		e->latency_base[b] = n;
 	}
 	for (int p = 0; p < DSE_MAX_PORTS; p++) {
@@ -403,10 +399,9 @@ api_engine_info(json_t *params, struct rpc_error *err, void *ctx)
 		json_array_append_new(lcores, json_integer(e->workers[w].lcore));
 	uint64_t hz = rte_get_tsc_hz();
 	return json_pack("{s:s, s:s, s:i, s:o, s:I, s:I, s:I, s:I, s:I}", "version", DSE_VERSION,
-			 "node", e->config ? e->config->node_name : "", "workers", e->nb_workers,
-			 "lcores", lcores, "generation", (json_int_t)e->generation, "uptime_s",
-			 (json_int_t)((rte_rdtsc() - e->start_tsc) / hz), "tsc_hz",
-			 (json_int_t)hz, "mbufs_total",
-			 (json_int_t)e->pool->size, "mbufs_in_use",
-			 (json_int_t)rte_mempool_in_use_count(e->pool));
+	                 "node", e->config ? e->config->node_name : "", "workers", e->nb_workers,
+	                 "lcores", lcores, "generation", (json_int_t)e->generation, "uptime_s",
+	                 (json_int_t)((rte_rdtsc() - e->start_tsc) / hz), "tsc_hz", (json_int_t)hz,
+	                 "mbufs_total", (json_int_t)e->pool->size, "mbufs_in_use",
+	                 (json_int_t)rte_mempool_in_use_count(e->pool));
 }

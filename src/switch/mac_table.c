@@ -14,7 +14,7 @@ static bool
 slot_delete(struct mac_slot *s, uint64_t value)
 {
 	if (!__atomic_compare_exchange_n(&s->value, &value, 0, false, __ATOMIC_ACQ_REL,
-					 __ATOMIC_RELAXED))
+	                                 __ATOMIC_RELAXED))
 		return false;
 	__atomic_store_n(&s->key, 0, __ATOMIC_RELEASE);
 	return true;
@@ -63,7 +63,7 @@ claim_slot(struct mac_table *t, uint64_t key, uint64_t hash, uint64_t value, boo
 			uint64_t expected = __atomic_load_n(&b[i].key, __ATOMIC_RELAXED);
 			if (expected == 0 &&
 			    __atomic_compare_exchange_n(&b[i].key, &expected, key, false,
-							__ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
+			                                __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
 				__atomic_store_n(&b[i].value, value, __ATOMIC_RELEASE);
 				return &b[i];
 			}
@@ -78,7 +78,7 @@ claim_slot(struct mac_table *t, uint64_t key, uint64_t hash, uint64_t value, boo
 
 enum mac_learn_result
 mac_table_learn_hashed(struct mac_table *t, uint64_t key, uint64_t hash, uint16_t port,
-		       uint32_t now_s, uint32_t refresh_s)
+                       uint32_t now_s, uint32_t refresh_s)
 {
 	struct mac_slot *s = find_slot(t, key, hash);
 	uint64_t fresh = mac_value_make(port, false, now_s);
@@ -99,13 +99,13 @@ mac_table_learn_hashed(struct mac_table *t, uint64_t key, uint64_t hash, uint16_
 			return MAC_LEARN_KNOWN;
 		/* Losing this race only means another thread refreshed it first. */
 		__atomic_compare_exchange_n(&s->value, &v, fresh, false, __ATOMIC_RELEASE,
-					    __ATOMIC_RELAXED);
+		                            __ATOMIC_RELAXED);
 		return MAC_LEARN_KNOWN;
 	}
 	if (v & MAC_VALUE_STATIC)
 		return MAC_LEARN_STATIC;
 	if (__atomic_compare_exchange_n(&s->value, &v, fresh, false, __ATOMIC_RELEASE,
-					__ATOMIC_RELAXED))
+	                                __ATOMIC_RELAXED))
 		return MAC_LEARN_MOVED;
 	return MAC_LEARN_BUSY;
 }
@@ -156,7 +156,7 @@ mac_table_add_static(struct mac_table *t, uint64_t key, uint16_t port, uint32_t 
 			if (v == 0)
 				continue; /* a worker is inserting it: its value lands next */
 			if (__atomic_compare_exchange_n(&s->value, &v, value, false,
-							__ATOMIC_RELEASE, __ATOMIC_RELAXED))
+			                                __ATOMIC_RELEASE, __ATOMIC_RELAXED))
 				return 0;
 			continue;
 		}
@@ -221,7 +221,7 @@ mac_table_flush(struct mac_table *t, int port, int segment, bool with_static)
 
 void
 mac_table_walk(const struct mac_table *t, int (*fn)(uint64_t key, uint64_t value, void *arg),
-	       void *arg)
+               void *arg)
 {
 	for (uint32_t i = 0; i < t->capacity; i++) {
 		const struct mac_slot *s = &t->slots[i];

@@ -25,27 +25,27 @@
 
 /* What learning did with a source address. */
 enum mac_learn_result {
-	MAC_LEARN_KNOWN,   /* already known on this port, nothing written (or only the age) */
-	MAC_LEARN_NEW,	   /* inserted */
-	MAC_LEARN_MOVED,   /* was on another port, now on this one */
-	MAC_LEARN_STATIC,  /* a static entry for another port: not changed */
-	MAC_LEARN_FULL,	   /* no free slot in either bucket: not learned */
-	MAC_LEARN_BUSY,	   /* the slot was being changed by another thread: try on a later frame */
+	MAC_LEARN_KNOWN,  /* already known on this port, nothing written (or only the age) */
+	MAC_LEARN_NEW,    /* inserted */
+	MAC_LEARN_MOVED,  /* was on another port, now on this one */
+	MAC_LEARN_STATIC, /* a static entry for another port: not changed */
+	MAC_LEARN_FULL,   /* no free slot in either bucket: not learned */
+	MAC_LEARN_BUSY,   /* the slot was being changed by another thread: try on a later frame */
 };
 
 struct mac_slot {
-	uint64_t key;	/* segment << 48 | MAC, 0 = free; atomic */
+	uint64_t key;   /* segment << 48 | MAC, 0 = free; atomic */
 	uint64_t value; /* MAC_VALUE_* fields, 0 = invalid; atomic */
 };
 
 struct mac_table {
 	struct mac_slot *slots; /* nb_buckets * MAC_TABLE_BUCKET_SLOTS slots, cache aligned */
-	uint32_t bucket_mask;	/* nb_buckets - 1 (nb_buckets is a power of two) */
-	uint32_t capacity;	/* number of slots */
+	uint32_t bucket_mask;   /* nb_buckets - 1 (nb_buckets is a power of two) */
+	uint32_t capacity;      /* number of slots */
 };
 
 /* A value packs the port, whether the entry is static, and when it was last seen. */
-#define MAC_VALUE_VALID	 (1ull << 16)
+#define MAC_VALUE_VALID  (1ull << 16)
 #define MAC_VALUE_STATIC (1ull << 17)
 
 static inline uint64_t
@@ -138,12 +138,12 @@ mac_table_lookup(const struct mac_table *t, uint64_t key, uint16_t *port)
  * every worker write the same cache line on every frame. Lock-free.
  */
 enum mac_learn_result mac_table_learn_hashed(struct mac_table *t, uint64_t key, uint64_t hash,
-					     uint16_t port, uint32_t now_s, uint32_t refresh_s);
+                                             uint16_t port, uint32_t now_s, uint32_t refresh_s);
 
 /* mac_table_learn_hashed() computing the hash. */
 static inline enum mac_learn_result
 mac_table_learn(struct mac_table *t, uint64_t key, uint16_t port, uint32_t now_s,
-		uint32_t refresh_s)
+                uint32_t refresh_s)
 {
 	return mac_table_learn_hashed(t, key, mac_key_hash(key), port, now_s, refresh_s);
 }
@@ -170,8 +170,8 @@ uint32_t mac_table_age(struct mac_table *t, uint32_t now_s, uint32_t max_age_s);
 uint32_t mac_table_flush(struct mac_table *t, int port, int segment, bool with_static);
 
 /* Visits every valid entry; fn returns non-zero to stop. Any thread; a snapshot in motion. */
-void mac_table_walk(const struct mac_table *t,
-		    int (*fn)(uint64_t key, uint64_t value, void *arg), void *arg);
+void mac_table_walk(const struct mac_table *t, int (*fn)(uint64_t key, uint64_t value, void *arg),
+                    void *arg);
 
 /* Number of valid entries (walks the table). */
 uint32_t mac_table_count(const struct mac_table *t);

@@ -21,10 +21,10 @@ enum switch_next {
 	SWITCH_NEXT_COUNT,
 };
 
-#define ETHER_HDR_LEN	12 /* destination and source MACs: what moves when a tag is pushed */
-#define VLAN_TAG_LEN	4
-#define VLAN_TPID	0x8100
-#define FLOOD_DEST	UINT16_MAX /* out_port value meaning "flood" in the burst loop */
+#define ETHER_HDR_LEN 12 /* destination and source MACs: what moves when a tag is pushed */
+#define VLAN_TAG_LEN  4
+#define VLAN_TPID     0x8100
+#define FLOOD_DEST    UINT16_MAX /* out_port value meaning "flood" in the burst loop */
 
 /* Makes the frame carry out_vlan (0 = untagged) given the tag it arrived with (meta->in_vlan).
  * Returns DSE_DROP_NONE or why it cannot. */
@@ -71,7 +71,7 @@ switch_output(const struct dse_snapshot *s, struct rte_mbuf *m, uint16_t p, uint
 /* Floods m to every port of its segment but the input port: copies for all but the last. */
 static inline void
 switch_flood(struct rte_graph *graph, struct rte_node *node, const struct dse_snapshot *s,
-	     struct rte_mbuf *m, struct dse_worker_counters *c)
+             struct rte_mbuf *m, struct dse_worker_counters *c)
 {
 	struct dse_pkt_meta *meta = dse_meta(m);
 	const struct dse_snap_segment *seg = &s->segments[meta->segment];
@@ -118,9 +118,9 @@ switch_flood(struct rte_graph *graph, struct rte_node *node, const struct dse_sn
 /* Learns the source and finds the destination of one frame. Returns the output port, FLOOD_DEST,
  * or sets *drop. */
 static inline uint16_t
-switch_decide(const struct dse_snapshot *s, struct rte_mbuf *m, uint64_t src_key,
-	      uint64_t src_hash, uint64_t dst_key, uint64_t dst_hash,
-	      struct dse_worker_counters *c, enum dse_drop_reason *drop)
+switch_decide(const struct dse_snapshot *s, struct rte_mbuf *m, uint64_t src_key, uint64_t src_hash,
+              uint64_t dst_key, uint64_t dst_hash, struct dse_worker_counters *c,
+              enum dse_drop_reason *drop)
 {
 	const uint8_t *frame = rte_pktmbuf_mtod(m, const uint8_t *);
 	struct dse_pkt_meta *meta = dse_meta(m);
@@ -130,7 +130,7 @@ switch_decide(const struct dse_snapshot *s, struct rte_mbuf *m, uint64_t src_key
 		return 0;
 	}
 	switch (mac_table_learn_hashed(s->macs, src_key, src_hash, meta->in_port, dse_now_s,
-				       s->mac_refresh_s)) {
+	                               s->mac_refresh_s)) {
 	case MAC_LEARN_KNOWN:
 		break;
 	case MAC_LEARN_NEW:
@@ -199,16 +199,17 @@ switch_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint
 		uint16_t out = switch_decide(s, m, src_key, src_hash, dst_key, dst_hash, c, &drop);
 		if (likely(drop == DSE_DROP_NONE)) {
 			if (out == FLOOD_DEST) {
-				/* Flooding enqueues on its own: hand over what is staged first so the
-				 * stream buffer is not reallocated under to_tx. */
+				/* Flooding enqueues on its own: hand over what is staged first so
+				 * the stream buffer is not reallocated under to_tx. */
 				rte_node_next_stream_put(graph, node, SWITCH_NEXT_PORT_TX, nb_tx);
 				switch_flood(graph, node, s, m, c);
 				to_tx = rte_node_next_stream_get(graph, node, SWITCH_NEXT_PORT_TX,
-								 nb_objs - i);
+				                                 nb_objs - i);
 				nb_tx = 0;
 				continue;
 			}
-			drop = switch_output(s, m, out, s->ports[out].segment_vlan[dse_meta(m)->segment]);
+			drop = switch_output(s, m, out,
+			                     s->ports[out].segment_vlan[dse_meta(m)->segment]);
 		}
 		if (unlikely(drop != DSE_DROP_NONE)) {
 			dse_drop_mark(m, drop);
@@ -228,15 +229,15 @@ switch_init(const struct rte_graph *graph, struct rte_node *node)
 }
 
 static struct rte_node_register switch_node = {
-	.process = switch_process,
-	.name = "dse-switch",
-	.init = switch_init,
-	.nb_edges = SWITCH_NEXT_COUNT,
-	.next_nodes =
-		{
-			[SWITCH_NEXT_PORT_TX] = "dse-port-tx",
-			[SWITCH_NEXT_DROP] = "dse-drop",
-		},
+    .process = switch_process,
+    .name = "dse-switch",
+    .init = switch_init,
+    .nb_edges = SWITCH_NEXT_COUNT,
+    .next_nodes =
+        {
+            [SWITCH_NEXT_PORT_TX] = "dse-port-tx",
+            [SWITCH_NEXT_DROP] = "dse-drop",
+        },
 };
 
 RTE_NODE_REGISTER(switch_node);

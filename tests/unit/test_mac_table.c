@@ -15,8 +15,8 @@
 static uint64_t
 key_of(uint16_t segment, uint32_t n)
 {
-	uint8_t mac[6] = {0x02, 0x00, (uint8_t)(n >> 24), (uint8_t)(n >> 16), (uint8_t)(n >> 8),
-			  (uint8_t)n};
+	uint8_t mac[6] = {
+	    0x02, 0x00, (uint8_t)(n >> 24), (uint8_t)(n >> 16), (uint8_t)(n >> 8), (uint8_t)n};
 	return mac_key_make(segment, mac);
 }
 
@@ -193,10 +193,13 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_learn_and_lookup), cmocka_unit_test(test_move),
-		cmocka_unit_test(test_static_entries),	 cmocka_unit_test(test_aging),
-		cmocka_unit_test(test_flush),		 cmocka_unit_test(test_capacity_bound),
-		cmocka_unit_test(test_concurrent_learning),
+	    cmocka_unit_test(test_learn_and_lookup),
+	    cmocka_unit_test(test_move),
+	    cmocka_unit_test(test_static_entries),
+	    cmocka_unit_test(test_aging),
+	    cmocka_unit_test(test_flush),
+	    cmocka_unit_test(test_capacity_bound),
+	    cmocka_unit_test(test_concurrent_learning),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
