@@ -11,83 +11,83 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define DSE_NAME_MAX	    32	 /* port, segment and node names, including the NUL */
-#define DSE_PATH_MAX	    108	 /* socket paths: fits sockaddr_un.sun_path */
-#define DSE_DEVARGS_MAX	    256	 /* free-form DPDK devargs */
-#define DSE_MAX_SEGMENTS    256	 /* segments in one config */
-#define DSE_MAX_PORTS	    64	 /* ports in one engine */
-#define DSE_MAX_VLANS	    64	 /* VLAN-to-segment mappings on one port */
+#define DSE_NAME_MAX        32   /* port, segment and node names, including the NUL */
+#define DSE_PATH_MAX        108  /* socket paths: fits sockaddr_un.sun_path */
+#define DSE_DEVARGS_MAX     256  /* free-form DPDK devargs */
+#define DSE_MAX_SEGMENTS    256  /* segments in one config */
+#define DSE_MAX_PORTS       64   /* ports in one engine */
+#define DSE_MAX_VLANS       64   /* VLAN-to-segment mappings on one port */
 #define DSE_MAX_STATIC_MACS 1024 /* static MAC entries in one config */
-#define DSE_MAX_WORKERS	    16	 /* worker lcores */
-#define DSE_MAX_QUEUES	    16	 /* queues per port */
+#define DSE_MAX_WORKERS     16   /* worker lcores */
+#define DSE_MAX_QUEUES      16   /* queues per port */
 
 /* How a port attaches its workload (DESIGN.md: shared-memory or kernel ports), or a
  * benchmark/offline device. */
 enum dse_port_kind {
-	DSE_PORT_TAP,	     /* kernel tap interface created by the engine ("MUX" mode) */
+	DSE_PORT_TAP,        /* kernel tap interface created by the engine ("MUX" mode) */
 	DSE_PORT_AF_PACKET,  /* an existing kernel interface, e.g. a veth into a namespace */
 	DSE_PORT_AF_XDP,     /* an existing kernel interface through an XDP socket */
 	DSE_PORT_VHOST_USER, /* a vhost-user server socket for a VM's virtio-net */
-	DSE_PORT_MEMIF,	     /* a memif server socket for an application or container */
-	DSE_PORT_PCAP,	     /* read from / write to pcap files (offline runs, benchmarks) */
-	DSE_PORT_NULL,	     /* DPDK's null device: a sink, or a generator */
+	DSE_PORT_MEMIF,      /* a memif server socket for an application or container */
+	DSE_PORT_PCAP,       /* read from / write to pcap files (offline runs, benchmarks) */
+	DSE_PORT_NULL,       /* DPDK's null device: a sink, or a generator */
 	DSE_PORT_DEVARGS,    /* any DPDK device given by its devargs (an uplink NIC, ring, ...) */
 	DSE_PORT_KIND_COUNT
 };
 
 /* A VLAN tag carried on a port (trunk) and the segment its frames belong to. */
 struct dse_vlan_map {
-	uint16_t vlan;			/* 802.1Q VLAN id, 1..4094 */
-	char segment[DSE_NAME_MAX];	/* segment name */
+	uint16_t vlan;              /* 802.1Q VLAN id, 1..4094 */
+	char segment[DSE_NAME_MAX]; /* segment name */
 };
 
 /* One port: a DPDK device attached to a segment. */
 struct dse_port_config {
-	char name[DSE_NAME_MAX];	 /* unique port name */
-	enum dse_port_kind kind;	 /* device kind */
-	char segment[DSE_NAME_MAX];	 /* segment of untagged frames; "" if the port only carries
-					    tagged frames */
-	char iface[DSE_NAME_MAX];	 /* tap: interface to create (default: the port name);
-					    af_packet/af_xdp: the existing kernel interface */
-	char path[DSE_PATH_MAX];	 /* vhost-user/memif: server socket path;
-					    pcap: rx pcap file (may be "") */
-	char tx_path[DSE_PATH_MAX];	 /* pcap: tx pcap file (may be "") */
-	char devargs[DSE_DEVARGS_MAX];	 /* devargs kind: full DPDK devargs; other kinds: extra
-					    ",key=value" options appended to the generated ones */
-	uint8_t mac[6];			 /* port MAC (informative for the workload), if has_mac */
-	bool has_mac;			 /* mac was given */
-	uint16_t mtu;			 /* largest L3 payload accepted and sent; default 1500 */
-	uint16_t queues;		 /* queue pairs; 0 = one per worker */
-	bool infinite_rx;		 /* pcap: replay rx file forever (benchmarks) */
-	uint16_t nb_vlans;		 /* entries used in vlans */
+	char name[DSE_NAME_MAX];       /* unique port name */
+	enum dse_port_kind kind;       /* device kind */
+	char segment[DSE_NAME_MAX];    /* segment of untagged frames; "" if the port only carries
+	                                  tagged frames */
+	char iface[DSE_NAME_MAX];      /* tap: interface to create (default: the port name);
+	                                  af_packet/af_xdp: the existing kernel interface */
+	char path[DSE_PATH_MAX];       /* vhost-user/memif: server socket path;
+	                                  pcap: rx pcap file (may be "") */
+	char tx_path[DSE_PATH_MAX];    /* pcap: tx pcap file (may be "") */
+	char devargs[DSE_DEVARGS_MAX]; /* devargs kind: full DPDK devargs; other kinds: extra
+	                                  ",key=value" options appended to the generated ones */
+	uint8_t mac[6];                /* port MAC (informative for the workload), if has_mac */
+	bool has_mac;                  /* mac was given */
+	uint16_t mtu;                  /* largest L3 payload accepted and sent; default 1500 */
+	uint16_t queues;               /* queue pairs; 0 = one per worker */
+	bool infinite_rx;              /* pcap: replay rx file forever (benchmarks) */
+	uint16_t nb_vlans;             /* entries used in vlans */
 	struct dse_vlan_map vlans[DSE_MAX_VLANS]; /* tagged frames carried by this port */
-	int line;			 /* line of this port in the source text (0 if none) */
+	int line; /* line of this port in the source text (0 if none) */
 };
 
 /* A broadcast domain. */
 struct dse_segment_config {
 	char name[DSE_NAME_MAX]; /* unique segment name */
-	uint32_t vni;		 /* 24-bit virtual network id, unique; 0 = none given */
-	int line;		 /* line in the source text */
+	uint32_t vni;            /* 24-bit virtual network id, unique; 0 = none given */
+	int line;                /* line in the source text */
 };
 
 /* A MAC address pinned to a port of a segment; never aged, never moved by learning. */
 struct dse_static_mac {
 	char segment[DSE_NAME_MAX]; /* segment name */
-	uint8_t mac[6];		    /* unicast MAC address */
+	uint8_t mac[6];             /* unicast MAC address */
 	char port[DSE_NAME_MAX];    /* port name */
-	int line;		    /* line in the source text */
+	int line;                   /* line in the source text */
 };
 
 /* The whole desired state of one engine. Large (ports carry fixed arrays): allocate it. */
 struct dse_config {
 	char node_name[DSE_NAME_MAX]; /* transport-node.name */
-	uint16_t nb_workers;	      /* transport-node.workers: worker count (default 1); fixed
-					 while the engine runs */
-	uint32_t idle_sleep_us;	      /* transport-node.idle-sleep-us: a worker whose whole poll
-					 round found nothing sleeps this long (0 = pure polling) */
+	uint16_t nb_workers;          /* transport-node.workers: worker count (default 1); fixed
+	                                 while the engine runs */
+	uint32_t idle_sleep_us;       /* transport-node.idle-sleep-us: a worker whose whole poll
+	                                 round found nothing sleeps this long (0 = pure polling) */
 	uint32_t mac_table_size;      /* switch.mac-table-size: entries (default 65536) */
-	uint32_t mac_aging_s;	      /* switch.mac-aging: seconds (default 300) */
+	uint32_t mac_aging_s;         /* switch.mac-aging: seconds (default 300) */
 	uint16_t nb_segments;
 	struct dse_segment_config segments[DSE_MAX_SEGMENTS];
 	uint16_t nb_ports;
@@ -98,8 +98,8 @@ struct dse_config {
 
 /* One problem found in a config: where it is and what was expected. */
 struct dse_config_error {
-	int line;	  /* 1-based line in the source text, 0 if unknown */
-	char field[96];	  /* path of the field, e.g. "ports[2].segment" */
+	int line;          /* 1-based line in the source text, 0 if unknown */
+	char field[96];    /* path of the field, e.g. "ports[2].segment" */
 	char message[160]; /* what is wrong and what was expected */
 };
 
@@ -117,7 +117,7 @@ struct dse_config_errors {
  * Never reads past len bytes; text need not be NUL-terminated.
  */
 int config_parse_yaml(const char *text, size_t len, struct dse_config *cfg,
-		      struct dse_config_errors *errs);
+                      struct dse_config_errors *errs);
 
 /*
  * Validates a single port (as given to `port.add`) against cfg: name unique, segment and VLAN
@@ -125,7 +125,7 @@ int config_parse_yaml(const char *text, size_t len, struct dse_config *cfg,
  * (e.g. "ports[3]" or "port"). Returns 0 or -EINVAL with errors appended to *errs.
  */
 int config_validate_port(const struct dse_config *cfg, const struct dse_port_config *port,
-			 const char *field_prefix, struct dse_config_errors *errs);
+                         const char *field_prefix, struct dse_config_errors *errs);
 
 /* Sets *cfg to the defaults of an empty config. */
 void config_init(struct dse_config *cfg);
@@ -142,7 +142,8 @@ void config_port_init(struct dse_port_config *port);
  * Returns 0, or -EINVAL with errors appended to *errs.
  */
 int config_parse_port_yaml(const char *text, size_t len, struct dse_port_config *port,
-			   const char *field_prefix, bool with_lines, struct dse_config_errors *errs);
+                           const char *field_prefix, bool with_lines,
+                           struct dse_config_errors *errs);
 
 /* Returns true if name is 1..31 characters from [A-Za-z0-9_.-] (port, segment, node names). */
 bool config_name_is_valid(const char *name);
@@ -157,7 +158,7 @@ int config_find_segment(const struct dse_config *cfg, const char *name);
 int config_find_port(const struct dse_config *cfg, const char *name);
 
 /* Appends an error (printf-style message) to errs. */
-void config_error(struct dse_config_errors *errs, int line, const char *field, const char *fmt,
-		  ...) __attribute__((format(printf, 4, 5)));
+void config_error(struct dse_config_errors *errs, int line, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 #endif

@@ -140,17 +140,27 @@ require_cmds()
 	done
 }
 
+# pid_alive PID: the process runs (an exited one not yet reaped by its parent, as when this is
+# called from a command substitution, counts as gone).
+pid_alive()
+{
+	local state
+	kill -0 "$1" 2>/dev/null || return 1
+	state=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)
+	[ -n "$state" ] && [ "$state" != Z ]
+}
+
 # Stops one recorded process: TERM, then KILL if it is still there after 5 s.
 stop_pid()
 {
 	local pid=$1 i
-	kill -0 "$pid" 2>/dev/null || return 0
+	pid_alive "$pid" || return 0
 	kill -TERM "$pid" 2>/dev/null
 	for i in $(seq 50); do
-		kill -0 "$pid" 2>/dev/null || break
+		pid_alive "$pid" || break
 		sleep 0.1
 	done
-	if kill -0 "$pid" 2>/dev/null; then
+	if pid_alive "$pid"; then
 		kill -KILL "$pid" 2>/dev/null
 	fi
 	{ wait "$pid"; } 2>/dev/null
@@ -203,7 +213,9 @@ ns_name()
 	echo "dse-$1-$RUN_ID"
 }
 
-# nsx NS CMD...: runs CMD in namespace NS.
+# nsx NS CMD...: runs CMD in namespace NS. Not for background processes whose PID is recorded:
+# a function put in the background runs in a subshell, so $! would not be CMD's PID; use
+# `ip netns exec NS CMD &` for those.
 nsx()
 {
 	local ns=$1
@@ -401,7 +413,7 @@ ping_none()
 capture_start()
 {
 	local ns=$1 ifname=$2 filter=$3 file=$4
-	nsx "$ns" tcpdump -i "$ifname" -n -U -s 128 -w "$file" "$filter" 2>"$file.log" &
+	ip netns exec "$ns" tcpdump -i "$ifname" -n -U -s 128 -w "$file" "$filter" 2>"$file.log" &
 	CAPTURE_PID=$!
 	track_pid "$CAPTURE_PID"
 	wait_until 10 grep -q "listening on" "$file.log" || die "tcpdump on $ns/$ifname did not start"

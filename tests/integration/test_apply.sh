@@ -102,10 +102,19 @@ if [ $BAD_RC -ne 0 ]; then
 else
 	fail "apply of a file with 4 errors exits non-zero" "exit 0: $BAD_OUT"
 fi
+# has_line_prefix TEXT PREFIX: some line of TEXT starts with PREFIX.
+has_line_prefix()
+{
+	local l
+	while IFS= read -r l; do
+		[[ "$l" == "$2"* ]] && return 0
+	done <<<"$1"
+	return 1
+}
 for e in E1 E2 E3 E4; do
 	line=$(grep -n "# $e " "$BAD" | cut -d: -f1)
 	field=$(grep "# $e " "$BAD" | sed 's/.*# E[0-9] //')
-	if echo "$BAD_OUT" | grep -qE "^$BAD:$line: $(printf '%s' "$field" | sed 's/[][.]/\\&/g')([: ]|$)"; then
+	if has_line_prefix "$BAD_OUT" "$BAD:$line: $field:"; then
 		pass "apply reports $BAD:$line: $field"
 	else
 		fail "apply reports $BAD:$line: $field" "not in output: $(echo "$BAD_OUT" | tr '\n' '|')"

@@ -66,7 +66,7 @@ assert_ok "ping vm1 -> vm2 (IPv6)" ping_ok "$NS1" 2001:db8::2
 assert_ok "ping vm2 -> vm1 (IPv6)" ping_ok "$NS2" 2001:db8::1
 
 # TCP throughput vm1 -> vm2 for 3 s.
-nsx "$NS2" iperf3 -s -1 -B 198.18.0.2 >"$TMP_DIR/iperf3-server.log" 2>&1 &
+ip netns exec "$NS2" iperf3 -s -1 -B 198.18.0.2 >"$TMP_DIR/iperf3-server.log" 2>&1 &
 IPERF_SERVER=$!
 track_pid $IPERF_SERVER
 wait_until 5 tcp_listening "$NS2" 5201 || fail "iperf3 server listening" "not after 5 s"

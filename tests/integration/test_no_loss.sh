@@ -62,13 +62,13 @@ assert_ok "ping vm1 -> vm2 (warm-up, MACs learned)" ping_ok "$NS1" 198.18.0.2
 ctl stats clear >/dev/null 2>&1 || info "stats clear failed; comparing counters from start-up"
 DROPS_BEFORE=$(dsectl_j show stats | json_get "d['drops']")
 
-nsx "$NS2" iperf3 -s -1 -B 198.18.0.2 >"$TMP_DIR/iperf3-server.log" 2>&1 &
+ip netns exec "$NS2" iperf3 -s -1 -B 198.18.0.2 >"$TMP_DIR/iperf3-server.log" 2>&1 &
 IPERF_SERVER=$!
 track_pid $IPERF_SERVER
 wait_until 5 tcp_listening "$NS2" 5201 || fail "iperf3 server listening" "not after 5 s"
 
 # 1200-byte datagrams: no IP fragments, so a loss is a lost frame.
-nsx "$NS1" timeout $((DURATION + 20)) iperf3 -c 198.18.0.2 -u -b 20M -l 1200 -t $DURATION \
+ip netns exec "$NS1" timeout $((DURATION + 20)) iperf3 -c 198.18.0.2 -u -b 20M -l 1200 -t $DURATION \
 	--json >"$TMP_DIR/iperf3-udp.json" 2>&1 &
 IPERF_CLIENT=$!
 track_pid $IPERF_CLIENT
