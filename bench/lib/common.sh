@@ -38,16 +38,19 @@ wait_quiet() {
 
 # take_readings COUNTER_FN N SECONDS: samples the packet counter printed by COUNTER_FN
 # N+1 times, SECONDS apart, and sets READINGS (Mpps of each interval, from the measured
-# time) and MEDIAN_MPPS (empty when a sample failed).
+# time), MEDIAN_MPPS (empty when a sample failed) and CPU0_BUSY (% busy of core 0 meanwhile).
 take_readings() {
-    local fn=$1 n=$2 s=$3 k t c times="" counts=""
-    READINGS=""; MEDIAN_MPPS=""
+    local fn=$1 n=$2 s=$3 k t c times="" counts="" cpu0_start
+    READINGS=""; MEDIAN_MPPS=""; CPU0_BUSY=""
+    cpu0_start=$(grep '^cpu0 ' /proc/stat)
     for ((k = 0; k <= n; k++)); do
         t=$(date +%s.%N); c=$($fn) || return 1
         [[ $c =~ ^[0-9]+$ ]] || { log "counter read failed: '$c'"; return 1; }
         times="$times $t"; counts="$counts $c"
         (( k < n )) && sleep "$s"
     done
+    # core 0 should idle while core 1 forwards: anything else there disturbs the readings
+    CPU0_BUSY=$(cpu_busy_pct "$cpu0_start" "$(grep '^cpu0 ' /proc/stat)")
     read -r READINGS MEDIAN_MPPS < <($PY - "$times" "$counts" <<'PYEOF'
 import statistics, sys
 t = [float(x) for x in sys.argv[1].split()]; c = [int(x) for x in sys.argv[2].split()]
