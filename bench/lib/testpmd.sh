@@ -61,6 +61,7 @@ measure_testpmd() {
     fi
     echo "start" >&7
     sleep "$WARMUP_S"
+    MEASURED_PIDS=$TP_PID
     if take_readings testpmd_tx_packets "$READINGS_N" "$SECONDS_PER_READING"; then
         TP_MPPS=$MEDIAN_MPPS TP_READINGS=$READINGS
     else
