@@ -20,10 +20,12 @@
 #define DSE_MAX_RXQ_PER_WORKER 256
 
 struct mac_table;
+struct overlay_snap;
 
 /* A port as the data path sees it, indexed by engine port index (a stable slot). */
 struct dse_snap_port {
 	bool active;                             /* in service in this snapshot */
+	bool uplink;                             /* carries the overlay's underlay */
 	uint16_t ethdev;                         /* DPDK port id */
 	uint16_t untagged_segment;               /* segment of untagged frames, or DSE_NO_SEGMENT */
 	uint16_t max_frame;                      /* largest untagged frame: mtu + Ethernet header */
@@ -44,6 +46,7 @@ struct dse_snap_segment {
 	bool active;                                  /* exists in this snapshot */
 	uint32_t vni;                                 /* virtual network id, 0 if none */
 	uint16_t nb_flood;                            /* entries used in flood */
+	uint16_t nb_remote_teps;                      /* remote TEPs its floods go to */
 	struct dse_flood_member flood[DSE_MAX_PORTS]; /* ports carrying the segment */
 };
 
@@ -65,6 +68,7 @@ struct dse_snapshot {
 	struct dse_snap_segment segments[DSE_MAX_SEGMENTS];
 	uint16_t nb_rxq[DSE_MAX_WORKERS]; /* receive queues per worker */
 	struct dse_snap_rxq rxq[DSE_MAX_WORKERS][DSE_MAX_RXQ_PER_WORKER];
+	struct overlay_snap *overlay; /* the overlay's part (src/overlay/overlay.h), or NULL */
 };
 
 /* Frees a snapshot built by the control thread; accepts NULL. */
