@@ -63,7 +63,7 @@ overlay_too_big(const struct overlay_snap *ov, struct rte_mbuf *m)
 	const uint8_t *frame = rte_pktmbuf_mtod(m, const uint8_t *);
 	const uint8_t *ip = frame + meta->l3_offset;
 	uint32_t avail = m->data_len - meta->l3_offset;
-	uint32_t mtu = ov->mtu - (OVERHEAD_TO_L3 - NET_ETH_HEADER_LEN);
+	uint32_t mtu = ov->mtu - OVERHEAD_TO_L3; /* largest inner IP packet that fits */
 	bool v6 = meta->ethertype == NET_ETHERTYPE_IPV6;
 
 	if (meta->ethertype == NET_ETHERTYPE_IPV4) {
