@@ -105,7 +105,7 @@ VNIS=$(for v in $(tshark -r "$TMP_DIR/underlay.pcap" -Y geneve -T fields -e gene
 done | sort -u | tr '\n' ' ')
 assert_eq "tshark: Geneve VNIs seen are exactly web's and db's" "5001 5002 " "$VNIS"
 assert_eq "tshark: no malformed packet" 0 \
-	"$(tshark -r "$TMP_DIR/underlay.pcap" -Y '_ws.malformed || _ws.expert.severity >= 6' 2>/dev/null | wc -l)"
+	"$(tshark -r "$TMP_DIR/underlay.pcap" -Y '_ws.malformed || _ws.expert.severity >= 0x800000' 2>/dev/null | wc -l)"
 assert_ge "tshark: inner ICMP of the workloads inside Geneve" 10 \
 	"$(tshark -r "$TMP_DIR/underlay.pcap" -Y 'geneve && icmp && ip.src == 198.18.1.1' 2>/dev/null | wc -l)"
 assert_eq "outer IPv4 DF set on every packet" 0 \
