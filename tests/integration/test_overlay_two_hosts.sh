@@ -144,6 +144,12 @@ assert_ge "A: packets sent to TEP B" 1000 "$(echo "$TUN" | json_get "next(t['tx_
 assert_ge "A: packets received from TEP B" 1000 "$(echo "$TUN" | json_get "next(t['rx_packets'] for t in d['teps'] if t['tep'] == '198.19.0.2')")"
 assert_ge "A: ICMP frag-needed sent" 1 "$(echo "$TUN" | json_get "d['counters']['icmp_too_big']")"
 
+# The people's views.
+assert_ok "dsectl show tunnels lists TEP B" bash -c \
+	"'$DSECTL' --socket '${HOST_SOCK[A]}' show tunnels | grep -q '^198.19.0.2 '"
+assert_ok "dsectl show remote web lists B's workload as learned" bash -c \
+	"'$DSECTL' --socket '${HOST_SOCK[A]}' show remote web | grep -q '$MAC2 .*198.19.0.2 *learned'"
+
 # Crafted malformed tunnel packets to TEP A, each under its own reason.
 AMAC=$(echo "$TUN" | json_get "d['local']['mac']")
 cat >"$TMP_DIR/bad.py" <<EOF2
