@@ -144,6 +144,8 @@ static const struct rpc_method methods[] = {
     {"stats.show", api_stats_show, ""},
     {"stats.clear", api_stats_clear, ""},
     {"engine.info", api_engine_info, ""},
+    {"tunnels.show", api_overlay_tunnels_show, ""},
+    {"remote.list", api_overlay_remote_list, "{\"segment\": NAME} (optional)"},
 };
 
 const struct rpc_method *

@@ -22,4 +22,8 @@ json_t *api_stats_show(json_t *params, struct rpc_error *err, void *ctx);
 json_t *api_stats_clear(json_t *params, struct rpc_error *err, void *ctx);
 json_t *api_engine_info(json_t *params, struct rpc_error *err, void *ctx);
 
+/* Handlers of the overlay (src/overlay/overlay_api.c). */
+json_t *api_overlay_tunnels_show(json_t *params, struct rpc_error *err, void *ctx);
+json_t *api_overlay_remote_list(json_t *params, struct rpc_error *err, void *ctx);
+
 #endif

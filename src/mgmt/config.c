@@ -16,6 +16,7 @@
 #include <yaml.h>
 
 #include "mgmt/config.h"
+#include "mgmt/config_parse.h"
 
 #define CONFIG_TEXT_MAX  (4u << 20) /* largest config text accepted, bytes */
 #define CONFIG_DEPTH_MAX 16         /* deepest nesting of mappings and sequences accepted */
@@ -665,18 +666,18 @@ missing_field(struct parse_ctx *ctx, const yaml_node_t *node, const char *prefix
 static void
 parse_transport_node(struct parse_ctx *ctx, const yaml_node_t *node, struct dse_config *cfg)
 {
-	static const char *const names[] = {"name", "workers", "idle-sleep-us"};
+	static const char *const names[] = {"name", "workers", "idle-sleep-us", "tep"};
 	const char *prefix = "transport-node";
 	char field[FIELD_SIZE];
 	uint32_t seen = 0;
 	long long value;
 
-	if (expect_mapping(ctx, node, prefix, "a mapping of name, workers, idle-sleep-us", true) <=
-	    0)
+	if (expect_mapping(ctx, node, prefix, "a mapping of name, workers, idle-sleep-us, tep",
+	                   true) <= 0)
 		return;
 	FOR_EACH_PAIR(node, pair)
 	{
-		int index = lookup_field(ctx, doc_node(ctx, pair->key), prefix, names, 3, &seen);
+		int index = lookup_field(ctx, doc_node(ctx, pair->key), prefix, names, 4, &seen);
 		const yaml_node_t *value_node = doc_node(ctx, pair->value);
 
 		if (index < 0 || value_node == NULL)
@@ -698,6 +699,9 @@ parse_transport_node(struct parse_ctx *ctx, const yaml_node_t *node, struct dse_
 		case 2:
 			if (get_integer(ctx, value_node, field, 0, 100000, NULL, &value) == 0)
 				cfg->idle_sleep_us = (uint32_t)value;
+			break;
+		case 3:
+			config_overlay_parse_tep(ctx, value_node, field, &cfg->overlay);
 			break;
 		}
 	}
@@ -743,17 +747,17 @@ static void
 parse_segment(struct parse_ctx *ctx, const yaml_node_t *node, const char *prefix,
               struct dse_segment_config *segment, int *name_line, int *vni_line)
 {
-	static const char *const names[] = {"name", "vni"};
+	static const char *const names[] = {"name", "vni", "flood-teps"};
 	char field[FIELD_SIZE];
 	uint32_t seen = 0;
 	long long value;
 
 	segment->line = node_line(ctx, node);
-	if (expect_mapping(ctx, node, prefix, "a mapping of name, vni", false) < 0)
+	if (expect_mapping(ctx, node, prefix, "a mapping of name, vni, flood-teps", false) < 0)
 		return;
 	FOR_EACH_PAIR(node, pair)
 	{
-		int index = lookup_field(ctx, doc_node(ctx, pair->key), prefix, names, 2, &seen);
+		int index = lookup_field(ctx, doc_node(ctx, pair->key), prefix, names, 3, &seen);
 		const yaml_node_t *value_node = doc_node(ctx, pair->value);
 
 		if (index < 0 || value_node == NULL)
@@ -762,6 +766,8 @@ parse_segment(struct parse_ctx *ctx, const yaml_node_t *node, const char *prefix
 		if (index == 0) {
 			*name_line = node_line(ctx, value_node);
 			get_name(ctx, value_node, field, segment->name);
+		} else if (index == 2) {
+			config_overlay_parse_flood_teps(ctx, value_node, field, segment);
 		} else {
 			*vni_line = node_line(ctx, value_node);
 			if (get_integer(ctx, value_node, field, 1, 16777215, NULL, &value) == 0)
@@ -1155,7 +1161,9 @@ validate_port_source(const struct dse_config *cfg, uint16_t nb_earlier,
 	char message[160];
 
 	validate_port_kind(port, prefix, src, errs);
-	validate_port_segments(cfg, port, prefix, src, errs);
+	/* The overlay's uplink carries the underlay, not a segment (config_overlay.c). */
+	if (!config_overlay_is_uplink(cfg, port->name))
+		validate_port_segments(cfg, port, prefix, src, errs);
 
 	for (uint16_t j = 0; j < nb_earlier && j < DSE_MAX_PORTS; j++) {
 		const struct dse_port_config *other = &cfg->ports[j];
@@ -1478,6 +1486,7 @@ validate_config(const struct dse_config *cfg, const struct config_source *src,
 			}
 		}
 	}
+	config_overlay_validate(cfg, errs);
 }
 
 /* Records a libyaml syntax error in text (len bytes). */
@@ -1626,17 +1635,18 @@ static void
 parse_root(struct parse_ctx *ctx, const yaml_node_t *root, struct dse_config *cfg,
            struct config_source *src)
 {
-	static const char *const names[] = {"transport-node", "switch", "segments", "ports",
-	                                    "static-macs"};
+	static const char *const names[] = {"transport-node", "switch",      "segments",
+	                                    "ports",          "static-macs", "remote"};
 	uint32_t seen = 0;
 
-	if (expect_mapping(ctx, root, "",
-	                   "a mapping of transport-node, switch, segments, ports, static-macs",
-	                   true) <= 0)
+	if (expect_mapping(
+	        ctx, root, "",
+	        "a mapping of transport-node, switch, segments, ports, static-macs, remote",
+	        true) <= 0)
 		return;
 	FOR_EACH_PAIR(root, pair)
 	{
-		int index = lookup_field(ctx, doc_node(ctx, pair->key), "", names, 5, &seen);
+		int index = lookup_field(ctx, doc_node(ctx, pair->key), "", names, 6, &seen);
 		const yaml_node_t *v = doc_node(ctx, pair->value);
 
 		if (index < 0 || v == NULL)
@@ -1656,6 +1666,9 @@ parse_root(struct parse_ctx *ctx, const yaml_node_t *root, struct dse_config *cf
 			break;
 		case 4:
 			parse_static_macs(ctx, v, cfg, src);
+			break;
+		case 5:
+			config_overlay_parse_remote(ctx, v, &cfg->overlay);
 			break;
 		}
 	}
@@ -1739,4 +1752,78 @@ config_parse_port_yaml(const char *text, size_t len, struct dse_port_config *por
 		parse_port(&ctx, root, field_prefix, port, &src);
 	yaml_document_delete(&doc);
 	return errs->count != before ? -EINVAL : 0;
+}
+
+/* Entry points for the parsers of the services' sections (config_parse.h). */
+
+int
+cfgp_line(const struct parse_ctx *ctx, const yaml_node_t *node)
+{
+	return node_line(ctx, node);
+}
+
+yaml_node_t *
+cfgp_node(const struct parse_ctx *ctx, int id)
+{
+	return doc_node(ctx, id);
+}
+
+struct dse_config_errors *
+cfgp_errors(const struct parse_ctx *ctx)
+{
+	return ctx->errs;
+}
+
+int
+cfgp_lookup_field(struct parse_ctx *ctx, const yaml_node_t *key, const char *prefix,
+                  const char *const *names, int count, uint32_t *seen)
+{
+	return lookup_field(ctx, key, prefix, names, count, seen);
+}
+
+int
+cfgp_expect_mapping(struct parse_ctx *ctx, const yaml_node_t *node, const char *field,
+                    const char *expected, bool null_ok)
+{
+	return expect_mapping(ctx, node, field, expected, null_ok);
+}
+
+int
+cfgp_expect_sequence(struct parse_ctx *ctx, const yaml_node_t *node, const char *field,
+                     const char *expected)
+{
+	return expect_sequence(ctx, node, field, expected);
+}
+
+void
+cfgp_missing_field(struct parse_ctx *ctx, const yaml_node_t *node, const char *prefix,
+                   const char *name, const char *expected)
+{
+	missing_field(ctx, node, prefix, name, expected);
+}
+
+int
+cfgp_get_string(struct parse_ctx *ctx, const yaml_node_t *node, const char *field, char *out,
+                size_t size, const char *expected)
+{
+	return get_string(ctx, node, field, out, size, expected);
+}
+
+int
+cfgp_get_name(struct parse_ctx *ctx, const yaml_node_t *node, const char *field, char *out)
+{
+	return get_name(ctx, node, field, out);
+}
+
+int
+cfgp_get_integer(struct parse_ctx *ctx, const yaml_node_t *node, const char *field, long long min,
+                 long long max, const char *expected, long long *value)
+{
+	return get_integer(ctx, node, field, min, max, expected, value);
+}
+
+int
+cfgp_get_mac(struct parse_ctx *ctx, const yaml_node_t *node, const char *field, uint8_t *mac)
+{
+	return get_mac(ctx, node, field, mac);
 }
