@@ -20,6 +20,7 @@
 
 #include "core/port.h"
 #include "core/worker.h"
+#include "firewall/fw.h"
 #include "switch/mac_table.h"
 
 #define ENGINE_POOL_CACHE 256
@@ -35,6 +36,7 @@ snapshot_free(struct dse_snapshot *s)
 		return;
 	for (unsigned p = 0; p < DSE_MAX_PORTS; p++)
 		free(s->ports[p].vlan_segment);
+	fw_snapshot_free(s->fw);
 	free(s);
 }
 
@@ -159,6 +161,10 @@ snapshot_build(const struct dse_engine *e, const struct dse_config *cfg,
 			rq->ethdev = port->ethdev;
 			rq->queue = q;
 		}
+	}
+	if (fw_snapshot_build((struct dse_engine *)e, s, cfg) < 0) {
+		snapshot_free(s);
+		return NULL;
 	}
 	return s;
 }
@@ -462,6 +468,7 @@ engine_tick(struct dse_engine *e)
 		last_aging = now;
 		mac_table_age(e->macs, now, e->config->mac_aging_s);
 	}
+	fw_tick(e);
 }
 
 int
@@ -498,6 +505,8 @@ engine_init(struct dse_engine *e, const struct dse_config *initial)
 		return -ENOMEM;
 	e->macs = mac_table_create(initial->mac_table_size);
 	if (e->macs == NULL)
+		return -ENOMEM;
+	if (fw_init(e, initial) < 0)
 		return -ENOMEM;
 	/* An empty snapshot, so that workers always have one. */
 	char none[DSE_MAX_SEGMENTS][DSE_NAME_MAX];
@@ -540,6 +549,7 @@ engine_fini(struct dse_engine *e)
 	e->snap = NULL;
 	mac_table_destroy(e->macs);
 	e->macs = NULL;
+	fw_fini(e);
 	rte_free(e->qsbr);
 	rte_mempool_free(e->pool);
 	free(e->config);

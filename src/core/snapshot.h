@@ -20,6 +20,7 @@
 #define DSE_MAX_RXQ_PER_WORKER 256
 
 struct mac_table;
+struct fw_snapshot;
 
 /* A port as the data path sees it, indexed by engine port index (a stable slot). */
 struct dse_snap_port {
@@ -65,6 +66,7 @@ struct dse_snapshot {
 	struct dse_snap_segment segments[DSE_MAX_SEGMENTS];
 	uint16_t nb_rxq[DSE_MAX_WORKERS]; /* receive queues per worker */
 	struct dse_snap_rxq rxq[DSE_MAX_WORKERS][DSE_MAX_RXQ_PER_WORKER];
+	struct fw_snapshot *fw; /* firewall rules and conntrack settings (firewall/fw.h), owned */
 };
 
 /* Frees a snapshot built by the control thread; accepts NULL. */

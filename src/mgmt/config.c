@@ -16,12 +16,12 @@
 #include <yaml.h>
 
 #include "mgmt/config.h"
+#include "mgmt/config_yaml.h"
 
 #define CONFIG_TEXT_MAX  (4u << 20) /* largest config text accepted, bytes */
 #define CONFIG_DEPTH_MAX 16         /* deepest nesting of mappings and sequences accepted */
 #define CONFIG_NODES_MAX 200000     /* values in one text; the largest valid config has ~50000 */
 #define IFACE_NAME_MAX   15         /* kernel interface names: IFNAMSIZ without the NUL */
-#define FIELD_SIZE       sizeof(((struct dse_config_error *)0)->field)
 
 /* Fields of a port, in the order of the schema; indexes port_field_names and port_source. */
 enum port_field {
@@ -74,12 +74,6 @@ struct config_source {
 	int mac_port_line[DSE_MAX_STATIC_MACS];    /* line of static-macs[i].port */
 };
 
-/* One walk over a loaded YAML document. */
-struct parse_ctx {
-	yaml_document_t *doc;           /* the loaded document */
-	struct dse_config_errors *errs; /* where problems go */
-	bool with_lines;                /* false: the text was generated (from JSON); lines are 0 */
-};
 
 /* How a plain scalar reads under the YAML 1.2 core schema; quoted scalars are strings. */
 enum scalar_type {
@@ -151,6 +145,7 @@ config_init(struct dse_config *cfg)
 	cfg->idle_sleep_us = 0;
 	cfg->mac_table_size = 65536;
 	cfg->mac_aging_s = 300;
+	config_fw_init(&cfg->fw);
 }
 
 const char *
@@ -268,7 +263,7 @@ mac_is_unicast(const uint8_t *mac)
 }
 
 /* Writes prefix.name (or name alone if prefix is empty) into out, FIELD_SIZE bytes. */
-static void
+void
 field_join(char *out, const char *prefix, const char *name)
 {
 	int n = prefix[0] ? snprintf(out, FIELD_SIZE, "%s.%s", prefix, name)
@@ -279,7 +274,7 @@ field_join(char *out, const char *prefix, const char *name)
 }
 
 /* Writes prefix[index] into out, FIELD_SIZE bytes. */
-static void
+void
 field_index(char *out, const char *prefix, size_t index)
 {
 	if (snprintf(out, FIELD_SIZE, "%s[%zu]", prefix, index) < 0)
@@ -295,7 +290,7 @@ mark_line(const yaml_mark_t *mark, bool with_lines)
 	return mark->line < (size_t)INT_MAX ? (int)mark->line + 1 : INT_MAX;
 }
 
-static int
+int
 node_line(const struct parse_ctx *ctx, const yaml_node_t *node)
 {
 	return mark_line(&node->start_mark, ctx->with_lines);
@@ -385,7 +380,7 @@ scalar_resolve(const yaml_node_t *node)
 }
 
 /* Says what a node is, for "expected X, got Y" messages. */
-static const char *
+const char *
 node_description(const yaml_node_t *node)
 {
 	if (node->type == YAML_MAPPING_NODE)
@@ -410,7 +405,7 @@ node_description(const yaml_node_t *node)
 }
 
 /* Returns true if node is an empty value (`key:` with nothing after it, `~`, `null`). */
-static bool
+bool
 node_is_null(const yaml_node_t *node)
 {
 	return node->type == YAML_SCALAR_NODE && scalar_resolve(node) == SCALAR_NULL;
@@ -420,7 +415,7 @@ node_is_null(const yaml_node_t *node)
  * Reads a string field into out (size bytes). expected says what the field takes. Returns 0, or
  * -1 with an error recorded (out is then empty).
  */
-static int
+int
 get_string(struct parse_ctx *ctx, const yaml_node_t *node, const char *field, char *out,
            size_t size, const char *expected)
 {
@@ -459,7 +454,7 @@ get_string(struct parse_ctx *ctx, const yaml_node_t *node, const char *field, ch
 static const char name_expected[] = "a name of 1..31 characters from A-Z a-z 0-9 _ . -";
 
 /* Reads a port, segment or node name. Returns 0 or -1 (error recorded, out empty). */
-static int
+int
 get_name(struct parse_ctx *ctx, const yaml_node_t *node, const char *field, char *out)
 {
 	if (get_string(ctx, node, field, out, DSE_NAME_MAX, name_expected) < 0)
@@ -477,7 +472,7 @@ get_name(struct parse_ctx *ctx, const yaml_node_t *node, const char *field, char
  * Reads a decimal integer in min..max. expected describes the accepted values (NULL: "an integer
  * min..max"). Returns 0, or -1 with an error recorded.
  */
-static int
+int
 get_integer(struct parse_ctx *ctx, const yaml_node_t *node, const char *field, long long min,
             long long max, const char *expected, long long *value)
 {
@@ -526,7 +521,7 @@ get_integer(struct parse_ctx *ctx, const yaml_node_t *node, const char *field, l
 }
 
 /* Reads true or false. Returns 0 or -1 (error recorded). */
-static int
+int
 get_bool(struct parse_ctx *ctx, const yaml_node_t *node, const char *field, bool *value)
 {
 	if (node->type != YAML_SCALAR_NODE || scalar_resolve(node) != SCALAR_BOOL) {
@@ -561,7 +556,7 @@ get_mac(struct parse_ctx *ctx, const yaml_node_t *node, const char *field, uint8
  * Looks up the key of one mapping pair among names[0..count). Records an error for a key that is
  * not a string, unknown or repeated (seen has one bit per name). Returns the index, or -1.
  */
-static int
+int
 lookup_field(struct parse_ctx *ctx, const yaml_node_t *key, const char *prefix,
              const char *const *names, int count, uint32_t *seen)
 {
@@ -607,7 +602,7 @@ lookup_field(struct parse_ctx *ctx, const yaml_node_t *key, const char *prefix,
 }
 
 /* Returns the node of a document by id, or NULL. */
-static yaml_node_t *
+yaml_node_t *
 doc_node(const struct parse_ctx *ctx, int id)
 {
 	return yaml_document_get_node(ctx->doc, id);
@@ -617,7 +612,7 @@ doc_node(const struct parse_ctx *ctx, int id)
  * Checks that node is a mapping (an empty value counts as an empty mapping when null_ok).
  * Returns 1 if it has pairs to read, 0 if empty, -1 with an error recorded.
  */
-static int
+int
 expect_mapping(struct parse_ctx *ctx, const yaml_node_t *node, const char *field,
                const char *expected, bool null_ok)
 {
@@ -632,7 +627,7 @@ expect_mapping(struct parse_ctx *ctx, const yaml_node_t *node, const char *field
 }
 
 /* Same as expect_mapping() for a list. */
-static int
+int
 expect_sequence(struct parse_ctx *ctx, const yaml_node_t *node, const char *field,
                 const char *expected)
 {
@@ -647,7 +642,7 @@ expect_sequence(struct parse_ctx *ctx, const yaml_node_t *node, const char *fiel
 }
 
 /* Records that the mapping at node lacks a required field. */
-static void
+void
 missing_field(struct parse_ctx *ctx, const yaml_node_t *node, const char *prefix, const char *name,
               const char *expected)
 {
@@ -658,9 +653,6 @@ missing_field(struct parse_ctx *ctx, const yaml_node_t *node, const char *prefix
 	             name, expected);
 }
 
-#define FOR_EACH_PAIR(node, pair)                                                                  \
-	for (yaml_node_pair_t *pair = (node)->data.mapping.pairs.start;                            \
-	     pair < (node)->data.mapping.pairs.top; pair++)
 
 static void
 parse_transport_node(struct parse_ctx *ctx, const yaml_node_t *node, struct dse_config *cfg)
@@ -1626,17 +1618,19 @@ static void
 parse_root(struct parse_ctx *ctx, const yaml_node_t *root, struct dse_config *cfg,
            struct config_source *src)
 {
-	static const char *const names[] = {"transport-node", "switch", "segments", "ports",
-	                                    "static-macs"};
+	static const char *const names[] = {"transport-node", "switch",   "segments",
+	                                    "ports",          "static-macs", "groups",
+	                                    "firewall",       "conntrack"};
 	uint32_t seen = 0;
 
 	if (expect_mapping(ctx, root, "",
-	                   "a mapping of transport-node, switch, segments, ports, static-macs",
+	                   "a mapping of transport-node, switch, segments, ports, static-macs, "
+	                   "groups, firewall, conntrack",
 	                   true) <= 0)
 		return;
 	FOR_EACH_PAIR(root, pair)
 	{
-		int index = lookup_field(ctx, doc_node(ctx, pair->key), "", names, 5, &seen);
+		int index = lookup_field(ctx, doc_node(ctx, pair->key), "", names, 8, &seen);
 		const yaml_node_t *v = doc_node(ctx, pair->value);
 
 		if (index < 0 || v == NULL)
@@ -1656,6 +1650,15 @@ parse_root(struct parse_ctx *ctx, const yaml_node_t *root, struct dse_config *cf
 			break;
 		case 4:
 			parse_static_macs(ctx, v, cfg, src);
+			break;
+		case 5:
+			config_parse_groups(ctx, v, cfg);
+			break;
+		case 6:
+			config_parse_firewall(ctx, v, cfg);
+			break;
+		case 7:
+			config_parse_conntrack(ctx, v, cfg);
 			break;
 		}
 	}
@@ -1710,6 +1713,7 @@ config_parse_yaml(const char *text, size_t len, struct dse_config *cfg,
 	if (root != NULL)
 		parse_root(&ctx, root, cfg, src);
 	validate_config(cfg, src, errs);
+	config_validate_firewall(cfg, errs);
 	sort_errors_by_line(errs);
 	free(src);
 	yaml_document_delete(&doc);
