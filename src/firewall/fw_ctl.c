@@ -34,10 +34,12 @@ static char log_file_name[108];
 static bool revalidate_next;
 static uint32_t acl_serial; /* makes rte_acl context names unique */
 
-RTE_ACL_RULE_DEF(fw_acl_rule4, 8);
-RTE_ACL_RULE_DEF(fw_acl_rule6, 14);
+RTE_ACL_RULE_DEF(fw_acl_rule4, 9);
+RTE_ACL_RULE_DEF(fw_acl_rule6, 15);
 
-enum { F_PROTO, F_DIR, F_SRC_ID, F_DST_ID };
+/* Fields every rule starts with. The run-time walks 4 bytes per input index after the first,
+ * so the one-byte fields of index 1 fill all four bytes (F_PAD matches anything). */
+enum { F_PROTO, F_DIR, F_SRC_ID, F_DST_ID, F_PAD, F_COMMON };
 
 static void
 acl_defs(struct rte_acl_config *c, bool v6)
@@ -55,7 +57,8 @@ acl_defs(struct rte_acl_config *c, bool v6)
 	DEF(RTE_ACL_FIELD_TYPE_BITMASK, 1, 0, idx++);
 	DEF(RTE_ACL_FIELD_TYPE_BITMASK, 1, 4, idx);
 	DEF(RTE_ACL_FIELD_TYPE_BITMASK, 1, 5, idx);
-	DEF(RTE_ACL_FIELD_TYPE_BITMASK, 1, 6, idx++);
+	DEF(RTE_ACL_FIELD_TYPE_BITMASK, 1, 6, idx);
+	DEF(RTE_ACL_FIELD_TYPE_BITMASK, 1, 7, idx++);
 	if (!v6) {
 		DEF(RTE_ACL_FIELD_TYPE_MASK, 4, offsetof(struct fw_acl_key4, src), idx++);
 		DEF(RTE_ACL_FIELD_TYPE_MASK, 4, offsetof(struct fw_acl_key4, dst), idx++);
@@ -199,12 +202,12 @@ add_acl_rule(struct acl_rules *r, bool v6, int proto, uint8_t direction, const s
 		if (rule == NULL)
 			return -ENOMEM;
 		set_common(rule->field, proto, direction, src, dst);
-		set_mask_word(&rule->field[4], src, 0);
-		set_mask_word(&rule->field[5], dst, 0);
-		rule->field[6].value.u16 = sport_lo;
-		rule->field[6].mask_range.u16 = sport_hi;
-		rule->field[7].value.u16 = dport_lo;
-		rule->field[7].mask_range.u16 = dport_hi;
+		set_mask_word(&rule->field[F_COMMON], src, 0);
+		set_mask_word(&rule->field[F_COMMON + 1], dst, 0);
+		rule->field[F_COMMON + 2].value.u16 = sport_lo;
+		rule->field[F_COMMON + 2].mask_range.u16 = sport_hi;
+		rule->field[F_COMMON + 3].value.u16 = dport_lo;
+		rule->field[F_COMMON + 3].mask_range.u16 = dport_hi;
 		rule->data = (struct rte_acl_rule_data){
 		    .category_mask = 1, .priority = priority, .userdata = userdata};
 	} else {
@@ -213,13 +216,13 @@ add_acl_rule(struct acl_rules *r, bool v6, int proto, uint8_t direction, const s
 			return -ENOMEM;
 		set_common(rule->field, proto, direction, src, dst);
 		for (unsigned w = 0; w < 4; w++) {
-			set_mask_word(&rule->field[4 + w], src, w);
-			set_mask_word(&rule->field[8 + w], dst, w);
+			set_mask_word(&rule->field[F_COMMON + w], src, w);
+			set_mask_word(&rule->field[F_COMMON + 4 + w], dst, w);
 		}
-		rule->field[12].value.u16 = sport_lo;
-		rule->field[12].mask_range.u16 = sport_hi;
-		rule->field[13].value.u16 = dport_lo;
-		rule->field[13].mask_range.u16 = dport_hi;
+		rule->field[F_COMMON + 8].value.u16 = sport_lo;
+		rule->field[F_COMMON + 8].mask_range.u16 = sport_hi;
+		rule->field[F_COMMON + 9].value.u16 = dport_lo;
+		rule->field[F_COMMON + 9].mask_range.u16 = dport_hi;
 		rule->data = (struct rte_acl_rule_data){
 		    .category_mask = 1, .priority = priority, .userdata = userdata};
 	}
@@ -462,7 +465,7 @@ fw_snapshot_build(struct dse_engine *e, struct dse_snapshot *s, const struct dse
 	int rc = 0;
 	struct alt *src = malloc(DSE_FW_MAX_MEMBERS * sizeof(*src));
 	struct alt *dst = malloc(DSE_FW_MAX_MEMBERS * sizeof(*dst));
-	struct acl_rules r4 = {.size = RTE_ACL_RULE_SZ(8)}, r6 = {.size = RTE_ACL_RULE_SZ(14)};
+	struct acl_rules r4 = {.size = RTE_ACL_RULE_SZ(9)}, r6 = {.size = RTE_ACL_RULE_SZ(15)};
 	if (src == NULL || dst == NULL)
 		rc = -ENOMEM;
 	for (unsigned p = 0; rc == 0 && fw->enabled && p < DSE_MAX_PORTS; p++) {

@@ -203,6 +203,13 @@ decide(const struct fw_snapshot *f, const struct fw_tuple *t, uint16_t in_port, 
 		d->action = f->rules[d->decider].action;
 		d->log = f->rules[d->decider].log;
 	}
+	/* An allowed connection is logged when either port's rule asks for it. */
+	if (d->action == DSE_FW_ALLOW && !d->log && d->rule_in != NO_RULE &&
+	    f->rules[d->rule_in].log) {
+		d->log = 1;
+		d->decider = d->rule_in;
+		d->dir = FW_ACL_DIR_IN;
+	}
 }
 
 /* Counts a packet against the rules that decided its connection. */
@@ -337,8 +344,7 @@ reject_build(struct rte_mbuf *m, const struct dse_pkt_meta *meta, const uint8_t 
 		ip[NET_IPV4_OFF_PROTOCOL] = proto;
 		memcpy(ip + NET_IPV4_OFF_SRC, t->dst, 4);
 		memcpy(ip + NET_IPV4_OFF_DST, t->src, 4);
-		uint16_t c = net_checksum(ip, NET_IPV4_HEADER_LEN);
-		memcpy(ip + NET_IPV4_OFF_CHECKSUM, &c, 2);
+		net_put_be16(ip + NET_IPV4_OFF_CHECKSUM, net_checksum(ip, NET_IPV4_HEADER_LEN));
 	} else {
 		memset(ip, 0, NET_IPV6_HEADER_LEN);
 		ip[0] = 0x60;
@@ -368,7 +374,7 @@ reject_build(struct rte_mbuf *m, const struct dse_pkt_meta *meta, const uint8_t 
 		c = tcp ? net_ipv4_l4_checksum(ip, out4, l4l) : net_checksum(out4, l4l);
 	else
 		c = net_ipv6_l4_checksum(ip, proto, out4, l4l);
-	memcpy(out4 + (tcp ? NET_TCP_OFF_CHECKSUM : NET_ICMP_OFF_CHECKSUM), &c, 2);
+	net_put_be16(out4 + (tcp ? NET_TCP_OFF_CHECKSUM : NET_ICMP_OFF_CHECKSUM), c);
 	m->ol_flags = 0;
 	return true;
 }
