@@ -178,7 +178,10 @@ assert_fail "curl vm3 -> vm2:8080 blocked (group clients holds port vm1 only)" \
 # Visibility.
 assert_ge "fw show: rule 10 has hits" 5 "$(rule_packets 10)"
 assert_ge "fw show: rule 20 has hits" 5 "$(rule_packets 20)"
-ctl call fw.show >"$TMP_DIR/fw-show.json"
+ctl show fw >"$TMP_DIR/fw-show.txt"
+assert_ok "dsectl show fw lists rule 10 with its section" grep -qE "^web +10 " "$TMP_DIR/fw-show.txt"
+ctl ct show --protocol icmp >"$TMP_DIR/ct-show.txt"
+assert_ok "dsectl ct show lists the ping" grep -q "198.18.5.2" "$TMP_DIR/ct-show.txt"
 N=$(dsectl_j call ct.show '{"address": "198.18.5.2", "protocol": "icmp"}' | json_get "len(d['entries'])")
 assert_ge "ct show lists the ping connection" 1 "$N"
 sleep 0.5
@@ -252,7 +255,7 @@ assert_eq "no packet dropped by the engine during the reloads" "$DROPS_BEFORE" "
 info "iperf3: $BYTES bytes, $RETR retransmits"
 
 # Flush: the established-connection table empties on request.
-assert_ok "ct flush" ctl call ct.flush '{}'
+assert_ok "dsectl ct flush" ctl ct flush
 assert_eq "no connection left after flush" 0 \
 	"$(dsectl_j call ct.show | json_get "len(d['entries'])")"
 
