@@ -15,8 +15,8 @@ int
 cli_show_fw(struct cli *cli)
 {
 	static const struct cli_column columns[] = {
-	    {"SECTION", false}, {"ID", true},        {"SRC", false},     {"DST", false},
-	    {"SERVICE", false}, {"DIR", false},      {"ACTION", false},  {"LOG", false},
+	    {"SECTION", false}, {"ID", true},    {"SRC", false},    {"DST", false},
+	    {"SERVICE", false}, {"DIR", false},  {"ACTION", false}, {"LOG", false},
 	    {"PACKETS", true},  {"BYTES", true},
 	};
 	json_t *result, *rule, *section;
@@ -50,7 +50,8 @@ cli_show_fw(struct cli *cli)
 		cli_table_cell(table, "%s", service);
 		cli_table_cell(table, "%s", cli_json_text(rule, "direction"));
 		cli_table_cell(table, "%s", cli_json_text(rule, "action"));
-		cli_table_cell(table, "%s", json_is_true(json_object_get(rule, "log")) ? "yes" : "no");
+		cli_table_cell(table, "%s",
+		               json_is_true(json_object_get(rule, "log")) ? "yes" : "no");
 		cli_table_cell(table, "%s", cli_json_number(rule, "packets", buf));
 		cli_table_cell(table, "%s", cli_json_number(rule, "bytes", buf));
 	}
@@ -96,9 +97,9 @@ static int
 ct_filters(const char *cmd, int argc, char **argv, json_t *params)
 {
 	static const struct option options[] = {
-	    {"address", required_argument, NULL, 'a'}, {"port", required_argument, NULL, 'p'},
+	    {"address", required_argument, NULL, 'a'},  {"port", required_argument, NULL, 'p'},
 	    {"protocol", required_argument, NULL, 'P'}, {"state", required_argument, NULL, 's'},
-	    {"limit", required_argument, NULL, 'l'},   {NULL, 0, NULL, 0},
+	    {"limit", required_argument, NULL, 'l'},    {NULL, 0, NULL, 0},
 	};
 	int option;
 	long long v;
@@ -137,9 +138,9 @@ int
 cli_cmd_ct(struct cli *cli, int argc, char **argv)
 {
 	static const struct cli_column columns[] = {
-	    {"PROTO", true},  {"SOURCE", false},  {"DESTINATION", false}, {"STATE", false},
-	    {"IN", false},    {"OUT", false},     {"RULE", true},         {"AGE", true},
-	    {"IDLE", true},   {"PKTS>", true},    {"PKTS<", true},
+	    {"PROTO", true}, {"SOURCE", false}, {"DESTINATION", false}, {"STATE", false},
+	    {"IN", false},   {"OUT", false},    {"RULE", true},         {"AGE", true},
+	    {"IDLE", true},  {"PKTS>", true},   {"PKTS<", true},
 	};
 	if (argc < 2 || (strcmp(argv[1], "show") != 0 && strcmp(argv[1], "flush") != 0))
 		return cli_usage_error("ct", "expected show or flush");
