@@ -36,25 +36,55 @@ wait_quiet() {
     done
 }
 
-# take_readings COUNTER_FN N SECONDS: samples the packet counter printed by COUNTER_FN
-# N+1 times, SECONDS apart, and sets READINGS (Mpps of each interval, from the measured
-# time) and MEDIAN_MPPS (empty when a sample failed).
-take_readings() {
-    local fn=$1 n=$2 s=$3 k t c times="" counts=""
-    READINGS=""; MEDIAN_MPPS=""
-    for ((k = 0; k <= n; k++)); do
-        t=$(date +%s.%N); c=$($fn) || return 1
-        [[ $c =~ ^[0-9]+$ ]] || { log "counter read failed: '$c'"; return 1; }
-        times="$times $t"; counts="$counts $c"
-        (( k < n )) && sleep "$s"
+# other_jiffies: CPU time (clock ticks) used so far by everything on the machine except the
+# processes in MEASURED_PIDS (the system being measured)
+other_jiffies() {
+    local busy ours=0 pid t
+    busy=$(awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat)
+    for pid in $MEASURED_PIDS; do
+        t=$(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null) && ours=$((ours + t))
     done
-    read -r READINGS MEDIAN_MPPS < <($PY - "$times" "$counts" <<'PYEOF'
-import statistics, sys
-t = [float(x) for x in sys.argv[1].split()]; c = [int(x) for x in sys.argv[2].split()]
-r = [(c[k + 1] - c[k]) / (t[k + 1] - t[k]) / 1e6 for k in range(len(t) - 1)]
-print(",".join("%.3f" % x for x in r), "%.3f" % statistics.median(r))
-PYEOF
-)
+    echo $((busy - ours))
+}
+
+# take_readings COUNTER_FN N SECONDS: reads the packet counter printed by COUNTER_FN every
+# SECONDS and keeps the interval as a reading (Mpps, from the measured time) when the rest of
+# the machine used less than OTHERS_MAX_PCT of a core meanwhile (others build and test on
+# this machine); up to 3 N intervals. Sets READINGS, MEDIAN_MPPS (the median of the kept
+# readings; of all when none was kept; empty when the counter could not be read) and
+# READINGS_NOTE (how many were set aside).
+OTHERS_MAX_PCT=${OTHERS_MAX_PCT:-20}
+take_readings() {
+    local fn=$1 n=$2 s=$3 tick t0 c0 o0 t1 c1 o1 kept="" all="" rejected=0 attempts=0 r pct
+    tick=$(getconf CLK_TCK)
+    READINGS=""; MEDIAN_MPPS=""; READINGS_NOTE=""
+    t0=$(date +%s.%N); c0=$($fn) || return 1; o0=$(other_jiffies)
+    while (( $(wc -w <<<"$kept") < n && attempts < 3 * n )); do
+        sleep "$s"
+        t1=$(date +%s.%N); c1=$($fn) || return 1; o1=$(other_jiffies)
+        [[ $c0 =~ ^[0-9]+$ && $c1 =~ ^[0-9]+$ ]] || { log "counter read failed: '$c1'"; return 1; }
+        read -r r pct < <($PY -c "print('%.3f' % (($c1 - $c0) / ($t1 - $t0) / 1e6), '%.0f' % (100.0 * ($o1 - $o0) / $tick / ($t1 - $t0)))")
+        all="$all $r"
+        if (( pct < OTHERS_MAX_PCT )) || (( SMOKE )); then
+            kept="$kept $r"
+        else
+            rejected=$((rejected + 1))
+        fi
+        attempts=$((attempts + 1))
+        t0=$t1 c0=$c1 o0=$o1
+    done
+    local use=$kept
+    if [[ -z $kept ]]; then
+        use=$all
+        READINGS_NOTE="all $attempts readings taken while other processes used >= ${OTHERS_MAX_PCT}% of a core"
+    elif (( rejected )); then
+        READINGS_NOTE="$rejected readings set aside (other processes used >= ${OTHERS_MAX_PCT}% of a core)"
+    fi
+    (( $(wc -w <<<"$use") < n )) && READINGS_NOTE="${READINGS_NOTE:+$READINGS_NOTE; }only $(wc -w <<<"$use") of $n readings"
+    read -r READINGS MEDIAN_MPPS < <($PY -c "
+import statistics
+r = [float(x) for x in '$use'.split()]
+print(','.join('%.3f' % x for x in r), '%.3f' % statistics.median(r))")
 }
 
 # ensure_hugepages PAGES: at least PAGES 2 MiB pages reserved, hugetlbfs at /dev/hugepages.

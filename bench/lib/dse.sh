@@ -61,6 +61,7 @@ measure_dse() {
     fi
     sleep "$WARMUP_S"
     dsectl_run stats clear >>"$DSE_LOG" 2>&1 || log "dsectl stats clear failed"
+    MEASURED_PIDS=$DSE_PID
     if take_readings dse_sink_tx_packets "$READINGS_N" "$SECONDS_PER_READING"; then
         DSE_MPPS=$MEDIAN_MPPS DSE_READINGS=$READINGS
     else

@@ -87,6 +87,7 @@ measure_ovs() {
     fi
     sleep "$OVS_WARMUP_S"       # upcalls, megaflows, MAC learning
     ovs_appctl dpif-netdev/pmd-stats-clear >/dev/null 2>&1 || true
+    MEASURED_PIDS="$(cat "$OVS_RUN/ovs-vswitchd.pid" "$OVS_RUN/ovsdb-server.pid" 2>/dev/null)"
     if take_readings ovs_sink_tx_packets "$READINGS_N" "$SECONDS_PER_READING"; then
         OVS_MPPS=$MEDIAN_MPPS OVS_READINGS=$READINGS
     else

@@ -11,7 +11,7 @@ testpmd_stop() {
         for _ in $(seq 25); do kill -0 "$TP_PID" 2>/dev/null || break; sleep 0.2; done
         stop_pid "$TP_PID"
     fi
-    exec 7>&- 2>/dev/null || true
+    exec 7>&-
     TP_PID=""
     [[ -n $TP_FIFO ]] && rm -f "$TP_FIFO"
     rm -f /dev/hugepages/bench-tp-$$-*
@@ -61,6 +61,7 @@ measure_testpmd() {
     fi
     echo "start" >&7
     sleep "$WARMUP_S"
+    MEASURED_PIDS=$TP_PID
     if take_readings testpmd_tx_packets "$READINGS_N" "$SECONDS_PER_READING"; then
         TP_MPPS=$MEDIAN_MPPS TP_READINGS=$READINGS
     else

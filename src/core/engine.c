@@ -122,6 +122,24 @@ snapshot_build(const struct dse_engine *e, const struct dse_config *cfg,
 		sp->active = true;
 		sp->ethdev = port->ethdev;
 		sp->max_frame = pc->mtu + 14;
+		/* Queue q is received by worker (p + q) % workers, and the same worker transmits on
+		 * it: some devices (af_xdp) share state between a queue pair's two directions. A
+		 * worker without a queue hands its packets to the worker of queue d % queues. */
+		for (unsigned w = 0; w < e->nb_workers; w++) {
+			unsigned d = (w + e->nb_workers - p % e->nb_workers) % e->nb_workers;
+			if (d < port->nb_queues) {
+				sp->txq[w] = (uint16_t)d;
+				continue;
+			}
+			unsigned owner = (p + d % port->nb_queues) % e->nb_workers;
+			sp->txq[w] = DSE_HANDOFF;
+			sp->handoff[w] = port->handoff[w];
+			if (s->nb_drain[owner] < DSE_MAX_RXQ_PER_WORKER) {
+				s->drain[owner][s->nb_drain[owner]].port = p;
+				s->drain[owner][s->nb_drain[owner]].ring = port->handoff[w];
+				s->nb_drain[owner]++;
+			}
+		}
 		s->ethdev_to_port[port->ethdev] = p;
 		if (pc->segment[0]) {
 			int seg = find_segment_slot(names, pc->segment);

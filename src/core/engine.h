@@ -17,6 +17,7 @@
 #include "mgmt/config.h"
 
 struct rte_graph;
+struct rte_ring;
 struct mac_table;
 
 /* Counters a worker writes and the control thread reads (relaxed; one writer each). */
@@ -29,6 +30,7 @@ struct dse_worker_counters {
 	uint64_t macs_learned;                   /* new MAC entries */
 	uint64_t macs_moved;                     /* MACs that moved to another port */
 	uint64_t mac_table_full;                 /* addresses not learned: table full */
+	uint64_t handed_off;                     /* packets passed to another worker to send */
 	uint64_t flooded;                        /* frames flooded */
 	uint64_t latency_hist[64];               /* rx->tx time per burst, log2-linear buckets */
 	uint64_t latency_samples;                /* entries in latency_hist */
@@ -49,13 +51,15 @@ struct dse_worker {
 
 /* A port as the control thread owns it. */
 struct dse_port {
-	bool used;                     /* slot in use */
-	struct dse_port_config config; /* as configured */
-	char devname[64];              /* DPDK device name (for hot-unplug) */
-	char devargs[512];             /* full devargs it was created with */
-	uint16_t ethdev;               /* DPDK port id */
-	uint16_t nb_queues;            /* rx and tx queues */
-	uint64_t stats_base[8];        /* device counters at the last `stats clear` */
+	bool used;                                 /* slot in use */
+	struct dse_port_config config;             /* as configured */
+	char devname[64];                          /* DPDK device name (for hot-unplug) */
+	char devargs[512];                         /* full devargs it was created with */
+	uint16_t ethdev;                           /* DPDK port id */
+	uint16_t nb_queues;                        /* rx and tx queues */
+	struct rte_ring *handoff[DSE_MAX_WORKERS]; /* per worker without a tx queue here: packets
+	                                              for the worker that has one, else NULL */
+	uint64_t stats_base[8];                    /* device counters at the last `stats clear` */
 };
 
 /* The engine. */

@@ -18,9 +18,11 @@
 #include <rte_dev.h>
 #include <rte_ethdev.h>
 #include <rte_log.h>
+#include <rte_ring.h>
 
-#define PORT_RX_DESC 1024
-#define PORT_TX_DESC 1024
+#define PORT_RX_DESC      1024
+#define PORT_TX_DESC      1024
+#define PORT_HANDOFF_SIZE 1024 /* packets in flight from one worker to another, per port */
 
 /* A 40-byte Toeplitz key made of one repeated 16-bit pattern hashes (a, b) and (b, a) equally:
  * the symmetric key of Woo and Park (2012). */
@@ -33,7 +35,48 @@ static uint8_t symmetric_rss_key[40] = {
 uint16_t
 port_queue_count(const struct dse_port_config *pc, uint16_t nb_workers)
 {
-	return pc->queues > nb_workers ? pc->queues : nb_workers;
+	if (pc->queues)
+		return pc->queues;
+	switch (pc->kind) {
+	case DSE_PORT_TAP:
+	case DSE_PORT_AF_PACKET:
+		return nb_workers;
+	default:
+		return 1;
+	}
+}
+
+/* Creates, when the port has fewer queues than there are workers, one single-producer,
+ * single-consumer ring per worker, through which a worker without a queue of its own on this
+ * port hands packets to one that has (engine.c decides which). */
+static int
+handoff_create(struct dse_port *p, unsigned unique, uint16_t nb_workers)
+{
+	if (p->nb_queues >= nb_workers)
+		return 0;
+	for (uint16_t w = 0; w < nb_workers; w++) {
+		char name[RTE_RING_NAMESIZE];
+		snprintf(name, sizeof(name), "dse_ho%u_%u", unique, w);
+		p->handoff[w] = rte_ring_create(name, PORT_HANDOFF_SIZE, SOCKET_ID_ANY,
+		                                RING_F_SP_ENQ | RING_F_SC_DEQ);
+		if (p->handoff[w] == NULL)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static void
+handoff_free(struct dse_port *p)
+{
+	for (unsigned w = 0; w < DSE_MAX_WORKERS; w++) {
+		if (p->handoff[w] == NULL)
+			continue;
+		struct rte_mbuf *m;
+		while (rte_ring_sc_dequeue(p->handoff[w], (void **)&m) == 0)
+			rte_pktmbuf_free(m);
+		rte_ring_free(p->handoff[w]);
+		p->handoff[w] = NULL;
+	}
 }
 
 int
@@ -147,7 +190,8 @@ port_open(struct dse_engine *e, struct dse_port *p, const char *field,
 		if (stat(pc->path, &st) == 0 && S_ISSOCK(st.st_mode))
 			unlink(pc->path);
 	}
-	rc = port_devargs(pc, unique++, nq, p->devargs, sizeof(p->devargs), p->devname,
+	unsigned id = unique++;
+	rc = port_devargs(pc, id, nq, p->devargs, sizeof(p->devargs), p->devname,
 	                  sizeof(p->devname));
 	if (rc < 0) {
 		snprintf(f, sizeof(f), "%s.devargs", field);
@@ -233,6 +277,14 @@ port_open(struct dse_engine *e, struct dse_port *p, const char *field,
 	rte_eth_dev_set_link_up(p->ethdev);
 	p->nb_queues = nq;
 	memset(p->stats_base, 0, sizeof(p->stats_base));
+	memset(p->handoff, 0, sizeof(p->handoff));
+	if (handoff_create(p, id, e->nb_workers) < 0) {
+		config_error(errs, pc->line, field, "cannot create the worker hand-off rings");
+		handoff_free(p);
+		rte_eth_dev_stop(p->ethdev);
+		rc = -ENOMEM;
+		goto fail;
+	}
 	return 0;
 
 fail:
@@ -248,6 +300,7 @@ port_close(struct dse_port *p)
 	rte_eth_dev_stop(p->ethdev);
 	rte_eth_dev_close(p->ethdev);
 	remove_device(p->devname, is_vdev);
+	handoff_free(p);
 }
 
 void

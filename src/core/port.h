@@ -9,8 +9,11 @@
 
 #include "core/engine.h"
 
-/* Number of queue pairs a port of this config gets with nb_workers workers: at least one per
- * worker, so every worker owns a transmit queue of every port and never shares one. */
+/* Number of queue pairs a port of this config gets with nb_workers workers: `queues` if set,
+ * else one per worker for kernel ports (the kernel serves any number), and one for ports whose
+ * far side decides how many queues it uses (vhost-user, memif) or that offer only one (af_xdp
+ * on most virtual interfaces, pcap, null). Workers without a transmit queue of their own on a
+ * port hand their packets to one that has (see struct dse_port.handoff). */
 uint16_t port_queue_count(const struct dse_port_config *pc, uint16_t nb_workers);
 
 /*

@@ -5,6 +5,7 @@
  */
 #include <rte_ethdev.h>
 #include <rte_graph_worker.h>
+#include <rte_ring.h>
 
 #include "core/node_util.h"
 
@@ -12,8 +13,28 @@
 
 enum port_rx_next {
 	PORT_RX_NEXT_CLASSIFY,
+	PORT_RX_NEXT_TX, /* packets other workers handed over for sending */
 	PORT_RX_NEXT_COUNT,
 };
+
+/* Takes what other workers handed over for ports where this worker owns the transmit queue;
+ * they go straight to dse-port-tx, already switched. */
+static uint16_t
+port_rx_drain(struct rte_graph *graph, struct rte_node *node, const struct dse_snapshot *s,
+              unsigned worker)
+{
+	uint16_t total = 0;
+	for (uint16_t i = 0; i < s->nb_drain[worker]; i++) {
+		struct rte_ring *r = s->drain[worker][i].ring;
+		if (rte_ring_empty(r))
+			continue;
+		void **to = rte_node_next_stream_get(graph, node, PORT_RX_NEXT_TX, PORT_RX_BURST);
+		uint16_t n = (uint16_t)rte_ring_sc_dequeue_burst(r, to, PORT_RX_BURST, NULL);
+		rte_node_next_stream_put(graph, node, PORT_RX_NEXT_TX, n);
+		total += n;
+	}
+	return total;
+}
 
 static uint16_t
 port_rx_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t nb_objs)
@@ -25,6 +46,13 @@ port_rx_process(struct rte_graph *graph, struct rte_node *node, void **objs, uin
 	uint16_t nb_rxq = s->nb_rxq[w->index];
 	uint16_t count = 0;
 
+	if (unlikely(s->nb_drain[w->index] != 0)) {
+		uint16_t n = port_rx_drain(graph, node, s, w->index);
+		if (n) {
+			w->polled += n;
+			w->walk_rx_tsc = rte_rdtsc();
+		}
+	}
 	if (nb_rxq == 0)
 		return 0;
 	uintptr_t cursor = (uintptr_t)dse_node_ctx(node)->state;
@@ -64,7 +92,11 @@ static struct rte_node_register port_rx_node = {
     .name = "dse-port-rx",
     .init = port_rx_init,
     .nb_edges = PORT_RX_NEXT_COUNT,
-    .next_nodes = {[PORT_RX_NEXT_CLASSIFY] = "dse-classify"},
+    .next_nodes =
+        {
+            [PORT_RX_NEXT_CLASSIFY] = "dse-classify",
+            [PORT_RX_NEXT_TX] = "dse-port-tx",
+        },
 };
 
 RTE_NODE_REGISTER(port_rx_node);

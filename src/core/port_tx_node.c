@@ -1,12 +1,15 @@
 /*
  * dse-port-tx: sends packets on their output port (dse_pkt_meta.out_port), on the transmit
- * queue this worker owns on every port. Packets are grouped per port so each device gets one
- * burst per graph walk. What a device does not take after a few tries is dropped as
- * "queue-full" and counted per port. Also records the walk's rx->tx time for the latency
- * histogram.
+ * queue this worker owns on that port; on a port with fewer queues than workers, a worker
+ * without one passes its packets through a single-producer ring to the worker that has one
+ * (dse-port-rx of that worker feeds them back here), so no queue is ever shared. Packets are
+ * grouped per port so each device gets one burst per graph walk. What a device does not take after
+ * a few tries is dropped as "queue-full" and counted per port. Also records the walk's rx->tx time
+ * for the latency histogram.
  */
 #include <rte_ethdev.h>
 #include <rte_graph_worker.h>
+#include <rte_ring.h>
 #include <rte_malloc.h> /* allowed: rte_malloc.h, in init and fini only (control thread) */
 
 #include "core/drop.h"
@@ -46,14 +49,24 @@ port_tx_flush(struct rte_graph *graph, struct rte_node *node, struct dse_worker 
 {
 	const struct dse_snapshot *s = w->snap;
 	uint16_t n = st->count[p];
+	bool sent_here = true;
 	struct rte_mbuf **pkts = st->pkts[p];
 	uint16_t sent = 0;
 
 	st->count[p] = 0;
 	if (likely(s->ports[p].active)) {
-		for (int tries = 0; tries < PORT_TX_RETRIES && sent < n; tries++)
-			sent +=
-			    rte_eth_tx_burst(s->ports[p].ethdev, w->index, pkts + sent, n - sent);
+		uint16_t txq = s->ports[p].txq[w->index];
+		if (likely(txq != DSE_HANDOFF)) {
+			for (int tries = 0; tries < PORT_TX_RETRIES && sent < n; tries++)
+				sent += rte_eth_tx_burst(s->ports[p].ethdev, txq, pkts + sent,
+				                         n - sent);
+		} else {
+			/* No queue of our own on this port: the owner sends them. */
+			sent = (uint16_t)rte_ring_sp_enqueue_burst(s->ports[p].handoff[w->index],
+			                                           (void **)pkts, n, NULL);
+			w->counters.handed_off += sent;
+			sent_here = false;
+		}
 	}
 	if (unlikely(sent < n)) {
 		enum dse_drop_reason r =
@@ -63,7 +76,7 @@ port_tx_flush(struct rte_graph *graph, struct rte_node *node, struct dse_worker 
 		w->counters.port_tx_dropped[p] += n - sent;
 		rte_node_enqueue(graph, node, PORT_TX_NEXT_DROP, (void **)pkts + sent, n - sent);
 	}
-	return sent;
+	return sent_here ? sent : 0;
 }
 
 static uint16_t

@@ -18,6 +18,7 @@
 #define DSE_NOT_MEMBER         UINT16_MAX /* segment_vlan[]: port not on that segment */
 #define DSE_UNTAGGED           0          /* segment_vlan[]: segment carried untagged */
 #define DSE_MAX_RXQ_PER_WORKER 256
+#define DSE_HANDOFF            UINT16_MAX /* txq[]: no queue of its own, hand off */
 
 struct mac_table;
 struct fw_snapshot;
@@ -30,8 +31,11 @@ struct dse_snap_port {
 	uint16_t max_frame;                      /* largest untagged frame: mtu + Ethernet header */
 	uint16_t segment_vlan[DSE_MAX_SEGMENTS]; /* per segment: DSE_UNTAGGED, a VLAN id, or
 	                                            DSE_NOT_MEMBER */
-	uint16_t *vlan_segment;                  /* 4096 entries: segment of a VLAN id or
-	                                             DSE_NO_SEGMENT; NULL on access ports */
+	uint16_t txq[DSE_MAX_WORKERS]; /* per worker: its transmit queue here, or DSE_HANDOFF */
+	struct rte_ring *handoff[DSE_MAX_WORKERS]; /* per worker with DSE_HANDOFF: its ring to the
+	                                              worker that sends for it */
+	uint16_t *vlan_segment;                    /* 4096 entries: segment of a VLAN id or
+	                                               DSE_NO_SEGMENT; NULL on access ports */
 };
 
 /* A flood destination: a port and the tag the segment has there. */
@@ -55,6 +59,12 @@ struct dse_snap_rxq {
 	uint16_t queue;  /* queue id on that device */
 };
 
+/* A hand-off ring a worker drains: packets other workers want sent on a port. */
+struct dse_snap_handoff {
+	uint16_t port;         /* engine port index */
+	struct rte_ring *ring; /* single producer (the sender), single consumer (this worker) */
+};
+
 /* Everything the nodes read, as one immutable object. */
 struct dse_snapshot {
 	uint64_t generation;    /* increases with every publish */
@@ -66,6 +76,8 @@ struct dse_snapshot {
 	struct dse_snap_segment segments[DSE_MAX_SEGMENTS];
 	uint16_t nb_rxq[DSE_MAX_WORKERS]; /* receive queues per worker */
 	struct dse_snap_rxq rxq[DSE_MAX_WORKERS][DSE_MAX_RXQ_PER_WORKER];
+	uint16_t nb_drain[DSE_MAX_WORKERS]; /* hand-off rings per worker */
+	struct dse_snap_handoff drain[DSE_MAX_WORKERS][DSE_MAX_RXQ_PER_WORKER];
 	struct fw_snapshot *fw; /* firewall rules and conntrack settings (firewall/fw.h), owned */
 };
 

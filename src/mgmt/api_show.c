@@ -331,13 +331,13 @@ api_stats_show(json_t *params, struct rpc_error *err, void *ctx)
 		const struct dse_worker_counters *c = &e->workers[w].counters;
 		json_array_append_new(
 		    workers,
-		    json_pack("{s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "lcore",
+		    json_pack("{s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "lcore",
 		              e->workers[w].lcore, "rx_packets", (json_int_t)c->rx_packets,
 		              "busy_polls", (json_int_t)c->busy_polls, "idle_polls",
 		              (json_int_t)c->idle_polls, "macs_learned",
 		              (json_int_t)c->macs_learned, "macs_moved", (json_int_t)c->macs_moved,
 		              "mac_table_full", (json_int_t)c->mac_table_full, "flooded",
-		              (json_int_t)c->flooded));
+		              (json_int_t)c->flooded, "handed_off", (json_int_t)c->handed_off));
 	}
 	uint64_t hist[LATENCY_BUCKETS], total;
 	latency_sum(e, hist, &total);

@@ -77,8 +77,8 @@ claim_slot(struct mac_table *t, uint64_t key, uint64_t hash, uint64_t value, boo
 }
 
 enum mac_learn_result
-mac_table_learn_hashed(struct mac_table *t, uint64_t key, uint64_t hash, uint16_t port,
-                       uint32_t now_s, uint32_t refresh_s)
+mac_table_learn_slow(struct mac_table *t, uint64_t key, uint64_t hash, uint16_t port,
+                     uint32_t now_s, uint32_t refresh_s)
 {
 	struct mac_slot *s = find_slot(t, key, hash);
 	uint64_t fresh = mac_value_make(port, false, now_s);

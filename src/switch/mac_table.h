@@ -137,8 +137,29 @@ mac_table_lookup(const struct mac_table *t, uint64_t key, uint16_t *port)
  * changed, or when the entry's age is older than refresh_s, so that a busy flow does not make
  * every worker write the same cache line on every frame. Lock-free.
  */
-enum mac_learn_result mac_table_learn_hashed(struct mac_table *t, uint64_t key, uint64_t hash,
-                                             uint16_t port, uint32_t now_s, uint32_t refresh_s);
+enum mac_learn_result mac_table_learn_slow(struct mac_table *t, uint64_t key, uint64_t hash,
+                                           uint16_t port, uint32_t now_s, uint32_t refresh_s);
+
+/* The common case inline: the address is known on this port and was refreshed recently, so
+ * nothing is written. Everything else takes mac_table_learn_slow(). */
+static inline enum mac_learn_result
+mac_table_learn_hashed(struct mac_table *t, uint64_t key, uint64_t hash, uint16_t port,
+                       uint32_t now_s, uint32_t refresh_s)
+{
+	for (int which = 0; which < 2; which++) {
+		struct mac_slot *b = mac_table_bucket(t, hash, which);
+		for (int i = 0; i < MAC_TABLE_BUCKET_SLOTS; i++) {
+			if (__atomic_load_n(&b[i].key, __ATOMIC_RELAXED) != key)
+				continue;
+			uint64_t v = __atomic_load_n(&b[i].value, __ATOMIC_ACQUIRE);
+			if ((v & MAC_VALUE_VALID) && mac_value_port(v) == port &&
+			    ((v & MAC_VALUE_STATIC) || now_s - mac_value_time(v) < refresh_s))
+				return MAC_LEARN_KNOWN;
+			return mac_table_learn_slow(t, key, hash, port, now_s, refresh_s);
+		}
+	}
+	return mac_table_learn_slow(t, key, hash, port, now_s, refresh_s);
+}
 
 /* mac_table_learn_hashed() computing the hash. */
 static inline enum mac_learn_result

@@ -409,11 +409,13 @@ ping_none()
 }
 
 # capture_start NS IF FILTER FILE: starts tcpdump writing FILE; waits until it listens.
+# Immediate mode: otherwise the last frames can sit in a kernel ring block that is not handed
+# over before tcpdump is stopped, and the capture misses them.
 # Sets CAPTURE_PID.
 capture_start()
 {
 	local ns=$1 ifname=$2 filter=$3 file=$4
-	ip netns exec "$ns" tcpdump -i "$ifname" -n -U -s 128 -w "$file" "$filter" 2>"$file.log" &
+	ip netns exec "$ns" tcpdump -i "$ifname" -n -U --immediate-mode -s 128 -w "$file" "$filter" 2>"$file.log" &
 	CAPTURE_PID=$!
 	track_pid "$CAPTURE_PID"
 	wait_until 10 grep -q "listening on" "$file.log" || die "tcpdump on $ns/$ifname did not start"

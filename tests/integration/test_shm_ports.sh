@@ -51,8 +51,14 @@ EOF
 } >"$CONFIG"
 
 start_dsed "$CONFIG"
-wait_until 10 test -S "$MEMIF_SOCK" || fail "memif socket created" "no socket at $MEMIF_SOCK"
-wait_until 10 test -S "$VHOST_SOCK" || fail "vhost-user socket created" "no socket at $VHOST_SOCK"
+# DPDK's memif listens on the abstract socket named by the path unless told otherwise
+# (socket-abstract=no), so look for listeners rather than files.
+unix_listening()
+{
+	ss -xlH | grep -qF -- "$1 "
+}
+wait_until 10 unix_listening "$MEMIF_SOCK" || fail "memif socket listening" "nothing on $MEMIF_SOCK"
+wait_until 10 unix_listening "$VHOST_SOCK" || fail "vhost-user socket listening" "nothing on $VHOST_SOCK"
 
 start_peer memif "net_memif0,role=client,socket=$MEMIF_SOCK" $MEMIF_IP $MEMIF_MAC
 MEMIF_PEER=$PEER_PID
@@ -68,6 +74,18 @@ assert_eq "vhost-user port link up with the peer connected" up "$(port_stat vhu 
 assert_ok "ping vm1 -> memif peer" ping_ok "$NS1" $MEMIF_IP $PINGS
 assert_ok "ping vm1 -> vhost-user peer" ping_ok "$NS1" $VHOST_IP $PINGS
 
+# Port counters while the peers are connected (the memif device resets its counters when the
+# peer goes away).
+PORTS=$(dsectl_j show ports)
+for p in mem vhu; do
+	assert_ge "show ports: $p rx_packets (replies from the peer)" $((PINGS + 2)) \
+		"$(echo "$PORTS" | json_get "port('$p')['rx_packets']")"
+	assert_ge "show ports: $p tx_packets (requests to the peer)" $((PINGS + 2)) \
+		"$(echo "$PORTS" | json_get "port('$p')['tx_packets']")"
+done
+assert_eq "show ports: mem kind" memif "$(echo "$PORTS" | json_get "port('mem')['kind']")"
+assert_eq "show ports: vhu kind" vhost-user "$(echo "$PORTS" | json_get "port('vhu')['kind']")"
+
 # The peers write their counters on exit.
 peer_counter()
 {
@@ -82,16 +100,6 @@ for peer in memif vhost; do
 	assert_ge "$peer peer answered ARP" 1 "$(peer_counter $peer arp_replies)"
 	assert_eq "$peer peer sent every reply it made" 0 "$(peer_counter $peer tx_failed)"
 done
-
-PORTS=$(dsectl_j show ports)
-for p in mem vhu; do
-	assert_ge "show ports: $p rx_packets (replies from the peer)" $((PINGS + 2)) \
-		"$(echo "$PORTS" | json_get "port('$p')['rx_packets']")"
-	assert_ge "show ports: $p tx_packets (requests to the peer)" $((PINGS + 2)) \
-		"$(echo "$PORTS" | json_get "port('$p')['tx_packets']")"
-done
-assert_eq "show ports: mem kind" memif "$(echo "$PORTS" | json_get "port('mem')['kind']")"
-assert_eq "show ports: vhu kind" vhost-user "$(echo "$PORTS" | json_get "port('vhu')['kind']")"
 
 # With the peers gone, pings go unanswered (the replies came from them, not from elsewhere).
 assert_ok "no reply from the memif peer's address once it stopped" ping_none "$NS1" $MEMIF_IP
