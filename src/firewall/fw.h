@@ -130,7 +130,7 @@ enum fw_counter {
 /* Per-worker state of the firewall node, also read by the control thread. */
 struct fw_worker_state {
 	uint64_t counters[FW_C_COUNT]; /* enum fw_counter */
-	uint32_t log_second;           /* second of the current log budget */
+	uint32_t log_second;           /* second of the current log budget, plus one */
 	uint32_t log_budget;           /* log events left in that second */
 } __rte_cache_aligned;
 

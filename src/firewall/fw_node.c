@@ -233,8 +233,9 @@ log_event(const struct fw_snapshot *f, struct fw_worker_state *ws, const struct 
           const struct fw_decision *d, uint16_t in_port, uint16_t out_port)
 {
 	uint32_t now = dse_now_s;
-	if (ws->log_second != now) {
-		ws->log_second = now;
+	/* log_second holds the second + 1, so the budget of second 0 is filled too. */
+	if (ws->log_second != now + 1) {
+		ws->log_second = now + 1;
 		ws->log_budget = f->log_tokens_per_s;
 	}
 	if (ws->log_budget == 0) {
