@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "mgmt/config.h"
 #include "mgmt/config_yaml.h"
 
@@ -808,4 +810,119 @@ config_validate_firewall(const struct dse_config *cfg, struct dse_config_errors 
 	free(pending);
 	pending = NULL;
 	pending_size = 0;
+}
+
+/* A rule's src or dst as written in config. */
+static json_t *
+addr_to_json(const struct dse_fw_config *fw, const struct dse_fw_addr *a)
+{
+	char text[64];
+
+	if (a->kind == DSE_FW_ADDR_ANY)
+		return json_string("any");
+	if (a->kind == DSE_FW_ADDR_GROUP)
+		return json_string(a->group < fw->nb_groups ? fw->groups[a->group].name : "");
+	config_fw_prefix_format(&a->prefix, text, sizeof(text));
+	return json_string(text);
+}
+
+static json_t *
+rule_to_json(const struct dse_fw_config *fw, const struct dse_fw_rule *r)
+{
+	json_t *o = json_pack("{s:I, s:o, s:o, s:s, s:s, s:b}", "id", (json_int_t)r->id, "src",
+	                      addr_to_json(fw, &r->src), "dst", addr_to_json(fw, &r->dst), "action",
+	                      config_fw_action_name(r->action), "direction",
+	                      config_fw_direction_name(r->direction), "log", r->log);
+	if (o == NULL || (r->protocol < 0 && r->nb_ranges == 0 && r->icmp_type < 0))
+		return o;
+	json_t *svc = json_object();
+	const char *name = r->protocol == 6    ? "tcp"
+	                   : r->protocol == 17 ? "udp"
+	                   : r->protocol == 1  ? "icmp"
+	                   : r->protocol == 58 ? "icmpv6"
+	                   : r->protocol < 0   ? "any"
+	                                       : NULL;
+	json_object_set_new(svc, "protocol", name ? json_string(name) : json_integer(r->protocol));
+	if (r->nb_ranges) {
+		char ports[160];
+		size_t n = 0;
+		ports[0] = '\0';
+		for (unsigned i = 0; i < r->nb_ranges && n < sizeof(ports); i++) {
+			int w = r->ranges[i].lo == r->ranges[i].hi
+			            ? snprintf(ports + n, sizeof(ports) - n, "%s%u", i ? "," : "",
+			                       r->ranges[i].lo)
+			            : snprintf(ports + n, sizeof(ports) - n, "%s%u-%u",
+			                       i ? "," : "", r->ranges[i].lo, r->ranges[i].hi);
+			if (w > 0)
+				n += (size_t)w;
+		}
+		json_object_set_new(svc, "ports", json_string(ports));
+	}
+	if (r->icmp_type >= 0)
+		json_object_set_new(svc, "icmp-type", json_integer(r->icmp_type));
+	if (r->icmp_code >= 0)
+		json_object_set_new(svc, "icmp-code", json_integer(r->icmp_code));
+	json_object_set_new(o, "service", svc);
+	return o;
+}
+
+int
+config_fw_to_json(const struct dse_config *cfg, json_t *obj)
+{
+	const struct dse_fw_config *fw = &cfg->fw;
+	json_t *groups = json_array();
+	int rc = 0;
+
+	for (unsigned i = 0; i < fw->nb_groups; i++) {
+		const struct dse_fw_group *g = &fw->groups[i];
+		json_t *members = json_array();
+		for (unsigned m = 0; m < g->nb_members; m++) {
+			const struct dse_fw_member *mem = &fw->members[g->first_member + m];
+			char text[64];
+			if (mem->is_port)
+				snprintf(text, sizeof(text), "%s", mem->port);
+			else
+				config_fw_prefix_format(&mem->prefix, text, sizeof(text));
+			rc |= json_array_append_new(members, json_string(text));
+		}
+		rc |= json_array_append_new(
+		    groups, json_pack("{s:s, s:o}", "name", g->name, "members", members));
+	}
+	rc |= json_object_set_new(obj, "groups", groups);
+	const struct dse_ct_config *ct = &fw->ct;
+	rc |= json_object_set_new(
+	    obj, "conntrack",
+	    json_pack("{s:I, s:{s:I, s:I, s:I, s:I, s:I, s:I}}", "max-connections",
+	              (json_int_t)ct->max_connections, "timeouts", "tcp-syn-sent",
+	              (json_int_t)ct->tcp_syn_sent, "tcp-established",
+	              (json_int_t)ct->tcp_established, "tcp-fin", (json_int_t)ct->tcp_fin,
+	              "tcp-time-wait", (json_int_t)ct->tcp_time_wait, "udp", (json_int_t)ct->udp,
+	              "icmp", (json_int_t)ct->icmp));
+	if (!fw->enabled)
+		return rc ? -ENOMEM : 0;
+	json_t *sections = json_array();
+	for (unsigned i = 0; i < fw->nb_sections; i++) {
+		const struct dse_fw_section *s = &fw->sections[i];
+		json_t *applied = json_array(), *rules = json_array();
+		if (s->applied_all)
+			rc |= json_array_append_new(applied, json_string("all"));
+		for (unsigned a = 0; a < s->nb_applied; a++)
+			rc |= json_array_append_new(applied, json_string(s->applied_to[a]));
+		for (uint32_t k = 0; k < s->nb_rules; k++)
+			rc |= json_array_append_new(
+			    rules, rule_to_json(fw, &fw->rules[s->first_rule + k]));
+		json_t *so = json_pack("{s:s, s:o, s:o}", "name", s->name, "applied-to", applied,
+		                       "rules", rules);
+		if (so && s->default_action != DSE_FW_ACTION_NONE)
+			json_object_set_new(so, "default",
+			                    json_string(config_fw_action_name(s->default_action)));
+		rc |= json_array_append_new(sections, so);
+	}
+	json_t *f =
+	    json_pack("{s:s, s:I, s:o}", "default", config_fw_action_name(fw->default_action),
+	              "log-rate", (json_int_t)fw->log_rate, "sections", sections);
+	if (f && fw->log_file[0])
+		json_object_set_new(f, "log-file", json_string(fw->log_file));
+	rc |= json_object_set_new(obj, "firewall", f);
+	return rc ? -ENOMEM : 0;
 }

@@ -158,6 +158,11 @@ int config_fw_prefix_parse(const char *text, struct dse_fw_prefix *out);
 /* Writes a prefix as text into out (at least 48 bytes). */
 void config_fw_prefix_format(const struct dse_fw_prefix *p, char *out, size_t size);
 
+/* Adds groups, firewall (when enabled) and conntrack to a config's JSON object, in the form
+ * config_parse_yaml reads back. Returns 0 or -ENOMEM. */
+typedef struct json_t json_t;
+int config_fw_to_json(const struct dse_config *cfg, json_t *obj);
+
 /* Names of actions and directions as written in config. */
 const char *config_fw_action_name(unsigned action);
 const char *config_fw_direction_name(unsigned direction);
