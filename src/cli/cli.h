@@ -61,6 +61,8 @@ int cli_show_config(struct cli *cli);
 int cli_show_stats(struct cli *cli);
 int cli_show_drops(struct cli *cli);
 int cli_show_fw(struct cli *cli);
+int cli_show_tunnels(struct cli *cli);
+int cli_show_remote(struct cli *cli, const char *segment);
 
 /*
  * Calls method with params (borrowed, may be NULL). Returns CLI_EXIT_OK with *result set (a new

@@ -357,8 +357,15 @@ cli_cmd_show(struct cli *cli, int argc, char **argv)
 			return cli_usage_error("show", "show macs takes at most one SEGMENT");
 		return cli_show_macs(cli, argc - optind == 2 ? argv[optind + 1] : NULL);
 	}
+	if (strcmp(subject, "remote") == 0) {
+		if (argc - optind > 2)
+			return cli_usage_error("show", "show remote takes at most one SEGMENT");
+		return cli_show_remote(cli, argc - optind == 2 ? argv[optind + 1] : NULL);
+	}
 	if (argc - optind > 1)
 		return cli_usage_error("show", "unexpected argument \"%s\"", argv[optind + 1]);
+	if (strcmp(subject, "tunnels") == 0)
+		return cli_show_tunnels(cli);
 	if (strcmp(subject, "engine") == 0)
 		return cli_show_engine(cli);
 	if (strcmp(subject, "config") == 0)

@@ -21,8 +21,9 @@ const struct cli_command cli_commands[] = {
      "input). Nothing changes if the file has any error; each is printed as\n"
      "FILE:LINE: FIELD: MESSAGE. Prints the ports added, removed and changed."},
     {"show", cli_cmd_show,
-     "show engine|config|ports|segments|graph|stats|drops|fw [--all]\n"
-     "show macs [SEGMENT]",
+     "show engine|config|ports|segments|graph|stats|drops|tunnels|fw [--all]\n"
+     "show macs [SEGMENT]\n"
+     "show remote [SEGMENT]",
      "engine    version, node name, workers, config generation, uptime\n"
      "config    the running config, as YAML that `apply` accepts\n"
      "ports     ports with kind, segment, VLANs, link and counters\n"
@@ -31,6 +32,8 @@ const struct cli_command cli_commands[] = {
      "graph     the packet graph: each node and the nodes it feeds\n"
      "stats     port counters, per-node calls/packets/cycles, drops by reason\n"
      "drops     packets dropped, by node and reason\n"
+     "tunnels   this host's TEP; remote TEPs with next hop, bindings, counters\n"
+     "remote    remote workload bindings (static, learned), optionally of one segment\n"
      "--all     (stats, drops) list drop reasons at zero too"},
     {"port", cli_cmd_port,
      "port add NAME --kind KIND [--segment S] [--iface I] [--path P] [--tx-path P]\n"

@@ -2,7 +2,9 @@
  * dse-classify: the first look at every received frame. Checks that the headers the later
  * stages rely on are whole and consistent (net_parse_frame), and decides which segment the
  * frame belongs to: the port's untagged segment, or the segment its VLAN tag maps to on this
- * port. Anything else goes to the drop node under a named reason.
+ * port. Frames received on the overlay's uplink belong to no segment: they go to
+ * dse-overlay-input, which terminates the tunnels. Anything else goes to the drop node under a
+ * named reason.
  */
 #include <assert.h>
 
@@ -16,6 +18,7 @@
 enum classify_next {
 	CLASSIFY_NEXT_SWITCH,
 	CLASSIFY_NEXT_DROP,
+	CLASSIFY_NEXT_OVERLAY,
 	CLASSIFY_NEXT_COUNT,
 };
 
@@ -54,7 +57,10 @@ classify_one(const struct dse_snapshot *s, struct rte_mbuf *m)
 	const struct dse_snap_port *sp = &s->ports[port];
 	uint16_t vlan = parsed.nb_tags ? (parsed.vlan_tci & 0xfff) : 0;
 	uint16_t segment;
-	if (vlan == 0) {
+	if (unlikely(sp->uplink)) {
+		/* The underlay: no segment until the overlay has decapsulated it. */
+		segment = DSE_NO_SEGMENT;
+	} else if (vlan == 0) {
 		/* Untagged, or priority-tagged (VLAN 0), frames belong to the access segment. */
 		segment = sp->untagged_segment;
 		if (unlikely(segment == DSE_NO_SEGMENT))
@@ -74,12 +80,23 @@ classify_one(const struct dse_snapshot *s, struct rte_mbuf *m)
 	return DSE_DROP_NONE;
 }
 
+/* Edge of a classified frame: the switch, or the overlay for frames of the underlay. */
+static inline rte_edge_t
+classify_next(struct rte_mbuf *m, enum dse_drop_reason r)
+{
+	if (unlikely(r != DSE_DROP_NONE))
+		return CLASSIFY_NEXT_DROP;
+	return unlikely(dse_meta(m)->segment == DSE_NO_SEGMENT) ? CLASSIFY_NEXT_OVERLAY
+	                                                        : CLASSIFY_NEXT_SWITCH;
+}
+
 static uint16_t
 classify_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t nb_objs)
 {
 	const struct dse_snapshot *s = dse_node_ctx(node)->worker->snap;
 	uint8_t drop[RTE_GRAPH_BURST_SIZE];
-	uint16_t nb_drop = 0;
+	rte_edge_t next[RTE_GRAPH_BURST_SIZE];
+	uint16_t nb_drop = 0, nb_overlay = 0;
 
 	if (unlikely(nb_objs > RTE_GRAPH_BURST_SIZE)) {
 		/* More than one burst (only when several producers feed this node): one by one. */
@@ -87,10 +104,7 @@ classify_process(struct rte_graph *graph, struct rte_node *node, void **objs, ui
 			enum dse_drop_reason r = classify_one(s, objs[i]);
 			if (r != DSE_DROP_NONE)
 				dse_drop_mark(objs[i], r);
-			rte_node_enqueue_x1(graph, node,
-			                    r == DSE_DROP_NONE ? CLASSIFY_NEXT_SWITCH
-			                                       : CLASSIFY_NEXT_DROP,
-			                    objs[i]);
+			rte_node_enqueue_x1(graph, node, classify_next(objs[i], r), objs[i]);
 		}
 		return nb_objs;
 	}
@@ -100,10 +114,19 @@ classify_process(struct rte_graph *graph, struct rte_node *node, void **objs, ui
 			rte_prefetch0(rte_pktmbuf_mtod((struct rte_mbuf *)objs[i + 2], void *));
 		enum dse_drop_reason r = classify_one(s, m);
 		drop[i] = r != DSE_DROP_NONE;
+		next[i] = classify_next(m, r);
+		nb_overlay += next[i] == CLASSIFY_NEXT_OVERLAY;
 		if (unlikely(drop[i])) {
 			dse_drop_mark(m, r);
 			nb_drop++;
 		}
+	}
+	if (unlikely(nb_overlay != 0)) {
+		if (nb_overlay == nb_objs)
+			rte_node_next_stream_move(graph, node, CLASSIFY_NEXT_OVERLAY);
+		else
+			rte_node_enqueue_next(graph, node, next, objs, nb_objs);
+		return nb_objs;
 	}
 	dse_node_split(graph, node, objs, nb_objs, drop, nb_drop, CLASSIFY_NEXT_SWITCH,
 	               CLASSIFY_NEXT_DROP);
@@ -125,6 +148,7 @@ static struct rte_node_register classify_node = {
         {
             [CLASSIFY_NEXT_SWITCH] = "dse-switch",
             [CLASSIFY_NEXT_DROP] = "dse-drop",
+            [CLASSIFY_NEXT_OVERLAY] = "dse-overlay-input",
         },
 };
 

@@ -21,6 +21,7 @@
 #include "core/port.h"
 #include "core/worker.h"
 #include "firewall/fw.h"
+#include "overlay/overlay.h"
 #include "switch/mac_table.h"
 
 #define ENGINE_POOL_CACHE 256
@@ -37,6 +38,7 @@ snapshot_free(struct dse_snapshot *s)
 	for (unsigned p = 0; p < DSE_MAX_PORTS; p++)
 		free(s->ports[p].vlan_segment);
 	fw_snapshot_free(s->fw);
+	overlay_snap_free(s->overlay);
 	free(s);
 }
 
@@ -180,7 +182,8 @@ snapshot_build(const struct dse_engine *e, const struct dse_config *cfg,
 			rq->queue = q;
 		}
 	}
-	if (fw_snapshot_build((struct dse_engine *)e, s, cfg) < 0) {
+	if (overlay_ctl_build(e, cfg, names, s) < 0 ||
+	    fw_snapshot_build((struct dse_engine *)e, s, cfg) < 0) {
 		snapshot_free(s);
 		return NULL;
 	}
@@ -394,6 +397,7 @@ engine_apply(struct dse_engine *e, const struct dse_config *cfg, struct dse_appl
 				mac_table_delete(e->macs, mac_key_make((uint16_t)seg, sm->mac));
 		}
 	memcpy(e->segment_names, names, sizeof(names));
+	overlay_ctl_apply(e, old, cfg);
 	for (unsigned i = 0; i < cfg->nb_static_macs; i++) {
 		const struct dse_static_mac *sm = &cfg->static_macs[i];
 		int port = engine_port_index(e, sm->port);
@@ -487,6 +491,7 @@ engine_tick(struct dse_engine *e)
 		mac_table_age(e->macs, now, e->config->mac_aging_s);
 	}
 	fw_tick(e);
+	overlay_ctl_tick(e);
 }
 
 int
@@ -524,7 +529,7 @@ engine_init(struct dse_engine *e, const struct dse_config *initial)
 	e->macs = mac_table_create(initial->mac_table_size);
 	if (e->macs == NULL)
 		return -ENOMEM;
-	if (fw_init(e, initial) < 0)
+	if (fw_init(e, initial) < 0 || overlay_ctl_init(e) < 0)
 		return -ENOMEM;
 	/* An empty snapshot, so that workers always have one. */
 	char none[DSE_MAX_SEGMENTS][DSE_NAME_MAX];
@@ -565,6 +570,7 @@ engine_fini(struct dse_engine *e)
 	worker_graphs_destroy(e);
 	snapshot_free(e->snap);
 	e->snap = NULL;
+	overlay_ctl_fini(e);
 	mac_table_destroy(e->macs);
 	e->macs = NULL;
 	fw_fini(e);

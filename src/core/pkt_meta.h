@@ -26,6 +26,20 @@ struct dse_pkt_meta {
 	uint8_t drop_reason; /* enum dse_drop_reason, set before the drop node */
 };
 
+/* Port values above the engine's ports: a frame that came from, or goes to, a remote tunnel
+ * endpoint (the overlay's TEP table index in the low bits), or goes to every remote TEP of its
+ * segment. The MAC table stores the same values, so remote workloads are learned like local
+ * ones. */
+#define DSE_PORT_REMOTE       0x8000
+#define DSE_PORT_REMOTE_FLOOD 0xfffe
+#define DSE_PORT_REMOTE_MASK  0x7fff
+
+static inline int
+dse_port_is_remote(uint16_t port)
+{
+	return (port & DSE_PORT_REMOTE) != 0;
+}
+
 /* The private area size every engine mempool is created with. */
 #define DSE_MBUF_PRIV_SIZE RTE_ALIGN(sizeof(struct dse_pkt_meta), RTE_MBUF_PRIV_ALIGN)
 

@@ -22,10 +22,12 @@
 
 struct mac_table;
 struct fw_snapshot;
+struct overlay_snap;
 
 /* A port as the data path sees it, indexed by engine port index (a stable slot). */
 struct dse_snap_port {
 	bool active;                             /* in service in this snapshot */
+	bool uplink;                             /* carries the overlay's underlay */
 	uint16_t ethdev;                         /* DPDK port id */
 	uint16_t untagged_segment;               /* segment of untagged frames, or DSE_NO_SEGMENT */
 	uint16_t max_frame;                      /* largest untagged frame: mtu + Ethernet header */
@@ -49,6 +51,7 @@ struct dse_snap_segment {
 	bool active;                                  /* exists in this snapshot */
 	uint32_t vni;                                 /* virtual network id, 0 if none */
 	uint16_t nb_flood;                            /* entries used in flood */
+	uint16_t nb_remote_teps;                      /* remote TEPs its floods go to */
 	struct dse_flood_member flood[DSE_MAX_PORTS]; /* ports carrying the segment */
 };
 
@@ -79,6 +82,7 @@ struct dse_snapshot {
 	uint16_t nb_drain[DSE_MAX_WORKERS]; /* hand-off rings per worker */
 	struct dse_snap_handoff drain[DSE_MAX_WORKERS][DSE_MAX_RXQ_PER_WORKER];
 	struct fw_snapshot *fw; /* firewall rules and conntrack settings (firewall/fw.h), owned */
+	struct overlay_snap *overlay; /* the overlay's part (src/overlay/overlay.h), or NULL */
 };
 
 /* Frees a snapshot built by the control thread; accepts NULL. */

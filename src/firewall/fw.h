@@ -137,7 +137,8 @@ struct fw_worker_state {
 extern struct fw_worker_state fw_worker_state[DSE_MAX_WORKERS];
 
 /* Control side (fw_ctl.c). */
-/* Creates the connection table and log ring from the initial config. Returns 0 or -errno. */
+/* Creates the log ring; the connection table comes with the first policy (fw_snapshot_build).
+ * Returns 0 or -errno. */
 int fw_init(struct dse_engine *e, const struct dse_config *cfg);
 void fw_fini(struct dse_engine *e);
 /* Builds the firewall part of snapshot s from cfg; on error the message names the field.

@@ -396,6 +396,13 @@ fw_snapshot_build(struct dse_engine *e, struct dse_snapshot *s, const struct dse
 	f->reval_gen = revalidate_next ? f->gen : old ? old->reval_gen : 0;
 	revalidate_next = false;
 	f->enabled = fw->enabled;
+	/* The table is made by the first policy (its size is then fixed), so an engine without a
+	 * firewall spends no memory on it. */
+	if (fw->enabled && ct_table == NULL) {
+		ct_table = ct_table_create(fw->ct.max_connections);
+		if (ct_table == NULL)
+			return -ENOMEM;
+	}
 	f->ct = ct_table;
 	f->log_ring = log_ring;
 	f->log_tokens_per_s =
@@ -523,9 +530,7 @@ int
 fw_init(struct dse_engine *e, const struct dse_config *cfg)
 {
 	(void)e;
-	ct_table = ct_table_create(cfg->fw.ct.max_connections);
-	if (ct_table == NULL)
-		return -ENOMEM;
+	(void)cfg;
 	log_ring = rte_ring_create_elem("fw_log", sizeof(struct fw_log_event), FW_LOG_RING_SIZE,
 	                                (int)rte_socket_id(), RING_F_SC_DEQ);
 	if (log_ring == NULL)

@@ -150,6 +150,8 @@ static const struct rpc_method methods[] = {
      "{\"address\": PREFIX, \"port\": N, \"protocol\": P, \"state\": S, \"limit\": N}"},
     {"ct.flush", api_ct_flush,
      "{\"address\": PREFIX, \"port\": N, \"protocol\": P, \"state\": S}"},
+    {"tunnels.show", api_overlay_tunnels_show, ""},
+    {"remote.list", api_overlay_remote_list, "{\"segment\": NAME} (optional)"},
 };
 
 const struct rpc_method *

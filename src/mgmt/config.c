@@ -16,12 +16,13 @@
 #include <yaml.h>
 
 #include "mgmt/config.h"
-#include "mgmt/config_yaml.h"
+#include "mgmt/config_parse.h"
 
 #define CONFIG_TEXT_MAX  (4u << 20) /* largest config text accepted, bytes */
 #define CONFIG_DEPTH_MAX 16         /* deepest nesting of mappings and sequences accepted */
 #define CONFIG_NODES_MAX 200000     /* values in one text; the largest valid config has ~50000 */
 #define IFACE_NAME_MAX   15         /* kernel interface names: IFNAMSIZ without the NUL */
+#define FIELD_SIZE       sizeof(((struct dse_config_error *)0)->field)
 
 /* Fields of a port, in the order of the schema; indexes port_field_names and port_source. */
 enum port_field {
@@ -74,6 +75,12 @@ struct config_source {
 	int mac_port_line[DSE_MAX_STATIC_MACS];    /* line of static-macs[i].port */
 };
 
+/* One walk over a loaded YAML document. */
+struct parse_ctx {
+	yaml_document_t *doc;           /* the loaded document */
+	struct dse_config_errors *errs; /* where problems go */
+	bool with_lines;                /* false: the text was generated (from JSON); lines are 0 */
+};
 
 /* How a plain scalar reads under the YAML 1.2 core schema; quoted scalars are strings. */
 enum scalar_type {
@@ -263,7 +270,7 @@ mac_is_unicast(const uint8_t *mac)
 }
 
 /* Writes prefix.name (or name alone if prefix is empty) into out, FIELD_SIZE bytes. */
-void
+static void
 field_join(char *out, const char *prefix, const char *name)
 {
 	int n = prefix[0] ? snprintf(out, FIELD_SIZE, "%s.%s", prefix, name)
@@ -274,7 +281,7 @@ field_join(char *out, const char *prefix, const char *name)
 }
 
 /* Writes prefix[index] into out, FIELD_SIZE bytes. */
-void
+static void
 field_index(char *out, const char *prefix, size_t index)
 {
 	if (snprintf(out, FIELD_SIZE, "%s[%zu]", prefix, index) < 0)
@@ -290,7 +297,7 @@ mark_line(const yaml_mark_t *mark, bool with_lines)
 	return mark->line < (size_t)INT_MAX ? (int)mark->line + 1 : INT_MAX;
 }
 
-int
+static int
 node_line(const struct parse_ctx *ctx, const yaml_node_t *node)
 {
 	return mark_line(&node->start_mark, ctx->with_lines);
@@ -380,7 +387,7 @@ scalar_resolve(const yaml_node_t *node)
 }
 
 /* Says what a node is, for "expected X, got Y" messages. */
-const char *
+static const char *
 node_description(const yaml_node_t *node)
 {
 	if (node->type == YAML_MAPPING_NODE)
@@ -405,7 +412,7 @@ node_description(const yaml_node_t *node)
 }
 
 /* Returns true if node is an empty value (`key:` with nothing after it, `~`, `null`). */
-bool
+static bool
 node_is_null(const yaml_node_t *node)
 {
 	return node->type == YAML_SCALAR_NODE && scalar_resolve(node) == SCALAR_NULL;
@@ -415,7 +422,7 @@ node_is_null(const yaml_node_t *node)
  * Reads a string field into out (size bytes). expected says what the field takes. Returns 0, or
  * -1 with an error recorded (out is then empty).
  */
-int
+static int
 get_string(struct parse_ctx *ctx, const yaml_node_t *node, const char *field, char *out,
            size_t size, const char *expected)
 {
@@ -454,7 +461,7 @@ get_string(struct parse_ctx *ctx, const yaml_node_t *node, const char *field, ch
 static const char name_expected[] = "a name of 1..31 characters from A-Z a-z 0-9 _ . -";
 
 /* Reads a port, segment or node name. Returns 0 or -1 (error recorded, out empty). */
-int
+static int
 get_name(struct parse_ctx *ctx, const yaml_node_t *node, const char *field, char *out)
 {
 	if (get_string(ctx, node, field, out, DSE_NAME_MAX, name_expected) < 0)
@@ -472,7 +479,7 @@ get_name(struct parse_ctx *ctx, const yaml_node_t *node, const char *field, char
  * Reads a decimal integer in min..max. expected describes the accepted values (NULL: "an integer
  * min..max"). Returns 0, or -1 with an error recorded.
  */
-int
+static int
 get_integer(struct parse_ctx *ctx, const yaml_node_t *node, const char *field, long long min,
             long long max, const char *expected, long long *value)
 {
@@ -521,7 +528,7 @@ get_integer(struct parse_ctx *ctx, const yaml_node_t *node, const char *field, l
 }
 
 /* Reads true or false. Returns 0 or -1 (error recorded). */
-int
+static int
 get_bool(struct parse_ctx *ctx, const yaml_node_t *node, const char *field, bool *value)
 {
 	if (node->type != YAML_SCALAR_NODE || scalar_resolve(node) != SCALAR_BOOL) {
@@ -556,7 +563,7 @@ get_mac(struct parse_ctx *ctx, const yaml_node_t *node, const char *field, uint8
  * Looks up the key of one mapping pair among names[0..count). Records an error for a key that is
  * not a string, unknown or repeated (seen has one bit per name). Returns the index, or -1.
  */
-int
+static int
 lookup_field(struct parse_ctx *ctx, const yaml_node_t *key, const char *prefix,
              const char *const *names, int count, uint32_t *seen)
 {
@@ -602,7 +609,7 @@ lookup_field(struct parse_ctx *ctx, const yaml_node_t *key, const char *prefix,
 }
 
 /* Returns the node of a document by id, or NULL. */
-yaml_node_t *
+static yaml_node_t *
 doc_node(const struct parse_ctx *ctx, int id)
 {
 	return yaml_document_get_node(ctx->doc, id);
@@ -612,7 +619,7 @@ doc_node(const struct parse_ctx *ctx, int id)
  * Checks that node is a mapping (an empty value counts as an empty mapping when null_ok).
  * Returns 1 if it has pairs to read, 0 if empty, -1 with an error recorded.
  */
-int
+static int
 expect_mapping(struct parse_ctx *ctx, const yaml_node_t *node, const char *field,
                const char *expected, bool null_ok)
 {
@@ -627,7 +634,7 @@ expect_mapping(struct parse_ctx *ctx, const yaml_node_t *node, const char *field
 }
 
 /* Same as expect_mapping() for a list. */
-int
+static int
 expect_sequence(struct parse_ctx *ctx, const yaml_node_t *node, const char *field,
                 const char *expected)
 {
@@ -642,7 +649,7 @@ expect_sequence(struct parse_ctx *ctx, const yaml_node_t *node, const char *fiel
 }
 
 /* Records that the mapping at node lacks a required field. */
-void
+static void
 missing_field(struct parse_ctx *ctx, const yaml_node_t *node, const char *prefix, const char *name,
               const char *expected)
 {
@@ -653,22 +660,25 @@ missing_field(struct parse_ctx *ctx, const yaml_node_t *node, const char *prefix
 	             name, expected);
 }
 
+#define FOR_EACH_PAIR(node, pair)                                                                  \
+	for (yaml_node_pair_t *pair = (node)->data.mapping.pairs.start;                            \
+	     pair < (node)->data.mapping.pairs.top; pair++)
 
 static void
 parse_transport_node(struct parse_ctx *ctx, const yaml_node_t *node, struct dse_config *cfg)
 {
-	static const char *const names[] = {"name", "workers", "idle-sleep-us"};
+	static const char *const names[] = {"name", "workers", "idle-sleep-us", "tep"};
 	const char *prefix = "transport-node";
 	char field[FIELD_SIZE];
 	uint32_t seen = 0;
 	long long value;
 
-	if (expect_mapping(ctx, node, prefix, "a mapping of name, workers, idle-sleep-us", true) <=
-	    0)
+	if (expect_mapping(ctx, node, prefix, "a mapping of name, workers, idle-sleep-us, tep",
+	                   true) <= 0)
 		return;
 	FOR_EACH_PAIR(node, pair)
 	{
-		int index = lookup_field(ctx, doc_node(ctx, pair->key), prefix, names, 3, &seen);
+		int index = lookup_field(ctx, doc_node(ctx, pair->key), prefix, names, 4, &seen);
 		const yaml_node_t *value_node = doc_node(ctx, pair->value);
 
 		if (index < 0 || value_node == NULL)
@@ -690,6 +700,9 @@ parse_transport_node(struct parse_ctx *ctx, const yaml_node_t *node, struct dse_
 		case 2:
 			if (get_integer(ctx, value_node, field, 0, 100000, NULL, &value) == 0)
 				cfg->idle_sleep_us = (uint32_t)value;
+			break;
+		case 3:
+			config_overlay_parse_tep(ctx, value_node, field, &cfg->overlay);
 			break;
 		}
 	}
@@ -735,17 +748,17 @@ static void
 parse_segment(struct parse_ctx *ctx, const yaml_node_t *node, const char *prefix,
               struct dse_segment_config *segment, int *name_line, int *vni_line)
 {
-	static const char *const names[] = {"name", "vni"};
+	static const char *const names[] = {"name", "vni", "flood-teps"};
 	char field[FIELD_SIZE];
 	uint32_t seen = 0;
 	long long value;
 
 	segment->line = node_line(ctx, node);
-	if (expect_mapping(ctx, node, prefix, "a mapping of name, vni", false) < 0)
+	if (expect_mapping(ctx, node, prefix, "a mapping of name, vni, flood-teps", false) < 0)
 		return;
 	FOR_EACH_PAIR(node, pair)
 	{
-		int index = lookup_field(ctx, doc_node(ctx, pair->key), prefix, names, 2, &seen);
+		int index = lookup_field(ctx, doc_node(ctx, pair->key), prefix, names, 3, &seen);
 		const yaml_node_t *value_node = doc_node(ctx, pair->value);
 
 		if (index < 0 || value_node == NULL)
@@ -754,6 +767,8 @@ parse_segment(struct parse_ctx *ctx, const yaml_node_t *node, const char *prefix
 		if (index == 0) {
 			*name_line = node_line(ctx, value_node);
 			get_name(ctx, value_node, field, segment->name);
+		} else if (index == 2) {
+			config_overlay_parse_flood_teps(ctx, value_node, field, segment);
 		} else {
 			*vni_line = node_line(ctx, value_node);
 			if (get_integer(ctx, value_node, field, 1, 16777215, NULL, &value) == 0)
@@ -1147,7 +1162,9 @@ validate_port_source(const struct dse_config *cfg, uint16_t nb_earlier,
 	char message[160];
 
 	validate_port_kind(port, prefix, src, errs);
-	validate_port_segments(cfg, port, prefix, src, errs);
+	/* The overlay's uplink carries the underlay, not a segment (config_overlay.c). */
+	if (!config_overlay_is_uplink(cfg, port->name))
+		validate_port_segments(cfg, port, prefix, src, errs);
 
 	for (uint16_t j = 0; j < nb_earlier && j < DSE_MAX_PORTS; j++) {
 		const struct dse_port_config *other = &cfg->ports[j];
@@ -1470,6 +1487,7 @@ validate_config(const struct dse_config *cfg, const struct config_source *src,
 			}
 		}
 	}
+	config_overlay_validate(cfg, errs);
 }
 
 /* Records a libyaml syntax error in text (len bytes). */
@@ -1618,19 +1636,19 @@ static void
 parse_root(struct parse_ctx *ctx, const yaml_node_t *root, struct dse_config *cfg,
            struct config_source *src)
 {
-	static const char *const names[] = {"transport-node", "switch",   "segments",
-	                                    "ports",          "static-macs", "groups",
-	                                    "firewall",       "conntrack"};
+	static const char *const names[] = {"transport-node", "switch",      "segments",
+	                                    "ports",          "static-macs", "remote",
+	                                    "groups",         "firewall",    "conntrack"};
 	uint32_t seen = 0;
 
 	if (expect_mapping(ctx, root, "",
 	                   "a mapping of transport-node, switch, segments, ports, static-macs, "
-	                   "groups, firewall, conntrack",
+	                   "remote, groups, firewall, conntrack",
 	                   true) <= 0)
 		return;
 	FOR_EACH_PAIR(root, pair)
 	{
-		int index = lookup_field(ctx, doc_node(ctx, pair->key), "", names, 8, &seen);
+		int index = lookup_field(ctx, doc_node(ctx, pair->key), "", names, 9, &seen);
 		const yaml_node_t *v = doc_node(ctx, pair->value);
 
 		if (index < 0 || v == NULL)
@@ -1652,12 +1670,15 @@ parse_root(struct parse_ctx *ctx, const yaml_node_t *root, struct dse_config *cf
 			parse_static_macs(ctx, v, cfg, src);
 			break;
 		case 5:
-			config_parse_groups(ctx, v, cfg);
+			config_overlay_parse_remote(ctx, v, &cfg->overlay);
 			break;
 		case 6:
-			config_parse_firewall(ctx, v, cfg);
+			config_parse_groups(ctx, v, cfg);
 			break;
 		case 7:
+			config_parse_firewall(ctx, v, cfg);
+			break;
+		case 8:
 			config_parse_conntrack(ctx, v, cfg);
 			break;
 		}
@@ -1743,4 +1764,90 @@ config_parse_port_yaml(const char *text, size_t len, struct dse_port_config *por
 		parse_port(&ctx, root, field_prefix, port, &src);
 	yaml_document_delete(&doc);
 	return errs->count != before ? -EINVAL : 0;
+}
+
+/* Entry points for the parsers of the services' sections (config_parse.h). */
+
+int
+cfgp_line(const struct parse_ctx *ctx, const yaml_node_t *node)
+{
+	return node_line(ctx, node);
+}
+
+yaml_node_t *
+cfgp_node(const struct parse_ctx *ctx, int id)
+{
+	return doc_node(ctx, id);
+}
+
+struct dse_config_errors *
+cfgp_errors(const struct parse_ctx *ctx)
+{
+	return ctx->errs;
+}
+
+int
+cfgp_lookup_field(struct parse_ctx *ctx, const yaml_node_t *key, const char *prefix,
+                  const char *const *names, int count, uint32_t *seen)
+{
+	return lookup_field(ctx, key, prefix, names, count, seen);
+}
+
+int
+cfgp_expect_mapping(struct parse_ctx *ctx, const yaml_node_t *node, const char *field,
+                    const char *expected, bool null_ok)
+{
+	return expect_mapping(ctx, node, field, expected, null_ok);
+}
+
+int
+cfgp_expect_sequence(struct parse_ctx *ctx, const yaml_node_t *node, const char *field,
+                     const char *expected)
+{
+	return expect_sequence(ctx, node, field, expected);
+}
+
+void
+cfgp_missing_field(struct parse_ctx *ctx, const yaml_node_t *node, const char *prefix,
+                   const char *name, const char *expected)
+{
+	missing_field(ctx, node, prefix, name, expected);
+}
+
+int
+cfgp_get_string(struct parse_ctx *ctx, const yaml_node_t *node, const char *field, char *out,
+                size_t size, const char *expected)
+{
+	return get_string(ctx, node, field, out, size, expected);
+}
+
+int
+cfgp_get_name(struct parse_ctx *ctx, const yaml_node_t *node, const char *field, char *out)
+{
+	return get_name(ctx, node, field, out);
+}
+
+int
+cfgp_get_integer(struct parse_ctx *ctx, const yaml_node_t *node, const char *field, long long min,
+                 long long max, const char *expected, long long *value)
+{
+	return get_integer(ctx, node, field, min, max, expected, value);
+}
+
+int
+cfgp_get_mac(struct parse_ctx *ctx, const yaml_node_t *node, const char *field, uint8_t *mac)
+{
+	return get_mac(ctx, node, field, mac);
+}
+
+int
+cfgp_get_bool(struct parse_ctx *ctx, const yaml_node_t *node, const char *field, bool *value)
+{
+	return get_bool(ctx, node, field, value);
+}
+
+bool
+cfgp_is_null(const yaml_node_t *node)
+{
+	return node_is_null(node);
 }

@@ -66,11 +66,17 @@ struct dse_port_config {
 	int line; /* line of this port in the source text (0 if none) */
 };
 
+#include "mgmt/config_overlay.h"
+
 /* A broadcast domain. */
 struct dse_segment_config {
 	char name[DSE_NAME_MAX]; /* unique segment name */
 	uint32_t vni;            /* 24-bit virtual network id, unique; 0 = none given */
 	int line;                /* line in the source text */
+	uint16_t nb_flood_teps;  /* entries used in flood_teps */
+	uint32_t flood_teps[DSE_MAX_FLOOD_TEPS]; /* flood-teps: remote TEPs (IPv4, host order)
+	                                            that get the segment's broadcast, unknown
+	                                            and multicast frames */
 };
 
 /* A MAC address pinned to a port of a segment; never aged, never moved by learning. */
@@ -97,6 +103,7 @@ struct dse_config {
 	uint16_t nb_static_macs;
 	struct dse_static_mac static_macs[DSE_MAX_STATIC_MACS];
 	struct dse_fw_config fw; /* groups, firewall, conntrack (config_firewall.h) */
+	struct dse_overlay_config overlay; /* transport-node.tep and remote (config_overlay.h) */
 };
 
 /* One problem found in a config: where it is and what was expected. */

@@ -17,7 +17,32 @@
 #include <jansson.h>
 
 #include "mgmt/config.h"
-#include "mgmt/config_yaml.h"
+#include "mgmt/config_parse.h"
+
+#define FIELD_SIZE sizeof(((struct dse_config_error *)0)->field)
+
+#define FOR_EACH_PAIR(node, pair)                                                                  \
+	for (yaml_node_pair_t *pair = (node)->data.mapping.pairs.start;                            \
+	     pair < (node)->data.mapping.pairs.top; pair++)
+
+#define FOR_EACH_ITEM(node, item)                                                                  \
+	for (yaml_node_item_t *item = (node)->data.sequence.items.start;                           \
+	     item < (node)->data.sequence.items.top; item++)
+
+/* Writes prefix.name / prefix[index] into out (FIELD_SIZE bytes). */
+static void
+field_join(char *out, const char *prefix, const char *name)
+{
+	if (snprintf(out, FIELD_SIZE, "%s%s%s", prefix, prefix[0] ? "." : "", name) < 0)
+		out[0] = '\0';
+}
+
+static void
+field_index(char *out, const char *prefix, size_t index)
+{
+	if (snprintf(out, FIELD_SIZE, "%s[%zu]", prefix, index) < 0)
+		out[0] = '\0';
+}
 
 static const char *const action_names[] = {"allow", "drop", "reject"};
 static const char *const direction_names[] = {"both", "in", "out"};
@@ -118,13 +143,13 @@ get_keyword(struct parse_ctx *ctx, const yaml_node_t *node, const char *field,
 {
 	char text[32];
 
-	if (get_string(ctx, node, field, text, sizeof(text), expected) < 0)
+	if (cfgp_get_string(ctx, node, field, text, sizeof(text), expected) < 0)
 		return -1;
 	for (int i = 0; i < count; i++)
 		if (strcmp(text, names[i]) == 0)
 			return i;
-	config_error(ctx->errs, node_line(ctx, node), field, "expected %s, got \"%s\"", expected,
-	             text);
+	config_error(cfgp_errors(ctx), cfgp_line(ctx, node), field, "expected %s, got \"%s\"",
+	             expected, text);
 	return -1;
 }
 
@@ -136,42 +161,43 @@ parse_group(struct parse_ctx *ctx, const yaml_node_t *node, const char *prefix,
 	char field[FIELD_SIZE], item_field[FIELD_SIZE];
 	uint32_t seen = 0;
 
-	g->line = node_line(ctx, node);
+	g->line = cfgp_line(ctx, node);
 	g->first_member = fw->nb_members;
-	if (expect_mapping(ctx, node, prefix, "a mapping of name, members", false) < 0)
+	if (cfgp_expect_mapping(ctx, node, prefix, "a mapping of name, members", false) < 0)
 		return;
 	FOR_EACH_PAIR(node, pair)
 	{
-		int index = lookup_field(ctx, doc_node(ctx, pair->key), prefix, names, 2, &seen);
-		const yaml_node_t *v = doc_node(ctx, pair->value);
+		int index =
+		    cfgp_lookup_field(ctx, cfgp_node(ctx, pair->key), prefix, names, 2, &seen);
+		const yaml_node_t *v = cfgp_node(ctx, pair->value);
 
 		if (index < 0 || v == NULL)
 			continue;
 		field_join(field, prefix, names[index]);
 		if (index == 0) {
-			get_name(ctx, v, field, g->name);
+			cfgp_get_name(ctx, v, field, g->name);
 			continue;
 		}
-		if (expect_sequence(ctx, v, field,
-		                    "a list of addresses, CIDR prefixes and port names") <= 0)
+		if (cfgp_expect_sequence(ctx, v, field,
+		                         "a list of addresses, CIDR prefixes and port names") <= 0)
 			continue;
 		size_t i = 0;
 		FOR_EACH_ITEM(v, item)
 		{
-			const yaml_node_t *m = doc_node(ctx, *item);
+			const yaml_node_t *m = cfgp_node(ctx, *item);
 			char text[64];
 
 			field_index(item_field, field, i++);
 			if (m == NULL)
 				continue;
 			if (fw->nb_members >= DSE_FW_MAX_MEMBERS) {
-				config_error(ctx->errs, node_line(ctx, m), item_field,
+				config_error(cfgp_errors(ctx), cfgp_line(ctx, m), item_field,
 				             "too many group members; at most %d in all groups",
 				             DSE_FW_MAX_MEMBERS);
 				return;
 			}
-			if (get_string(ctx, m, item_field, text, sizeof(text),
-			               "an address, CIDR prefix or port name") < 0)
+			if (cfgp_get_string(ctx, m, item_field, text, sizeof(text),
+			                    "an address, CIDR prefix or port name") < 0)
 				continue;
 			struct dse_fw_member *mem = &fw->members[fw->nb_members];
 			memset(mem, 0, sizeof(*mem));
@@ -182,7 +208,7 @@ parse_group(struct parse_ctx *ctx, const yaml_node_t *node, const char *prefix,
 				snprintf(mem->port, sizeof(mem->port), "%.31s", text);
 			} else {
 				config_error(
-				    ctx->errs, node_line(ctx, m), item_field,
+				    cfgp_errors(ctx), cfgp_line(ctx, m), item_field,
 				    "expected an address, a CIDR prefix with zero host bits "
 				    "or a port name, got \"%s\"",
 				    text);
@@ -193,7 +219,7 @@ parse_group(struct parse_ctx *ctx, const yaml_node_t *node, const char *prefix,
 		}
 	}
 	if (!(seen & 1))
-		missing_field(ctx, node, prefix, "name", "a group name");
+		cfgp_missing_field(ctx, node, prefix, "name", "a group name");
 }
 
 void
@@ -202,16 +228,16 @@ config_parse_groups(struct parse_ctx *ctx, const yaml_node_t *node, struct dse_c
 	struct dse_fw_config *fw = &cfg->fw;
 	char field[FIELD_SIZE];
 
-	if (expect_sequence(ctx, node, "groups", "a list of groups") <= 0)
+	if (cfgp_expect_sequence(ctx, node, "groups", "a list of groups") <= 0)
 		return;
 	FOR_EACH_ITEM(node, item)
 	{
-		const yaml_node_t *g = doc_node(ctx, *item);
+		const yaml_node_t *g = cfgp_node(ctx, *item);
 
 		if (g == NULL)
 			continue;
 		if (fw->nb_groups >= DSE_FW_MAX_GROUPS) {
-			config_error(ctx->errs, node_line(ctx, g), "groups",
+			config_error(cfgp_errors(ctx), cfgp_line(ctx, g), "groups",
 			             "too many groups; at most %d", DSE_FW_MAX_GROUPS);
 			return;
 		}
@@ -231,7 +257,7 @@ parse_addr(struct parse_ctx *ctx, const yaml_node_t *node, const char *field,
 	char text[64];
 
 	group_name[0] = '\0';
-	if (get_string(ctx, node, field, text, sizeof(text), addr_expected) < 0)
+	if (cfgp_get_string(ctx, node, field, text, sizeof(text), addr_expected) < 0)
 		return;
 	if (strcmp(text, "any") == 0) {
 		a->kind = DSE_FW_ADDR_ANY;
@@ -244,7 +270,7 @@ parse_addr(struct parse_ctx *ctx, const yaml_node_t *node, const char *field,
 		int g = find_group(fw, text);
 		a->group = g < 0 ? UINT16_MAX : (uint16_t)g;
 	} else {
-		config_error(ctx->errs, node_line(ctx, node), field,
+		config_error(cfgp_errors(ctx), cfgp_line(ctx, node), field,
 		             "expected %s (a prefix needs zero host bits), got \"%s\"",
 		             addr_expected, text);
 	}
@@ -262,13 +288,13 @@ parse_ports(struct parse_ctx *ctx, const yaml_node_t *node, const char *field,
 	if (node->type == YAML_SCALAR_NODE && node->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
 	    strchr((const char *)node->data.scalar.value, ',') == NULL &&
 	    strchr((const char *)node->data.scalar.value, '-') == NULL) {
-		if (get_integer(ctx, node, field, 1, 65535, expected, &single) == 0) {
+		if (cfgp_get_integer(ctx, node, field, 1, 65535, expected, &single) == 0) {
 			r->ranges[0].lo = r->ranges[0].hi = (uint16_t)single;
 			r->nb_ranges = 1;
 		}
 		return;
 	}
-	if (get_string(ctx, node, field, text, sizeof(text), expected) < 0)
+	if (cfgp_get_string(ctx, node, field, text, sizeof(text), expected) < 0)
 		return;
 	char *save = NULL;
 	for (char *tok = strtok_r(text, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
@@ -289,7 +315,7 @@ parse_ports(struct parse_ctx *ctx, const yaml_node_t *node, const char *field,
 		if (*end != '\0' || lo < 1 || hi > 65535 || lo > hi)
 			goto bad;
 		if (r->nb_ranges >= DSE_FW_MAX_RANGES) {
-			config_error(ctx->errs, node_line(ctx, node), field,
+			config_error(cfgp_errors(ctx), cfgp_line(ctx, node), field,
 			             "too many port ranges; at most %d", DSE_FW_MAX_RANGES);
 			return;
 		}
@@ -301,7 +327,7 @@ parse_ports(struct parse_ctx *ctx, const yaml_node_t *node, const char *field,
 		return;
 bad:
 	r->nb_ranges = 0;
-	config_error(ctx->errs, node_line(ctx, node), field,
+	config_error(cfgp_errors(ctx), cfgp_line(ctx, node), field,
 	             "expected %s (ranges low-high, 1..65535), got \"%.60s\"", expected,
 	             (const char *)node->data.scalar.value);
 }
@@ -319,13 +345,14 @@ parse_service(struct parse_ctx *ctx, const yaml_node_t *node, const char *prefix
 	uint32_t seen = 0;
 	long long v;
 
-	if (expect_mapping(ctx, node, prefix, "a mapping of protocol, ports, icmp-type, icmp-code",
-	                   true) <= 0)
+	if (cfgp_expect_mapping(ctx, node, prefix,
+	                        "a mapping of protocol, ports, icmp-type, icmp-code", true) <= 0)
 		return;
 	FOR_EACH_PAIR(node, pair)
 	{
-		int index = lookup_field(ctx, doc_node(ctx, pair->key), prefix, names, 4, &seen);
-		const yaml_node_t *value = doc_node(ctx, pair->value);
+		int index =
+		    cfgp_lookup_field(ctx, cfgp_node(ctx, pair->key), prefix, names, 4, &seen);
+		const yaml_node_t *value = cfgp_node(ctx, pair->value);
 
 		if (index < 0 || value == NULL)
 			continue;
@@ -336,10 +363,11 @@ parse_service(struct parse_ctx *ctx, const yaml_node_t *node, const char *prefix
 			    value->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
 			    value->data.scalar.value[0] >= '0' &&
 			    value->data.scalar.value[0] <= '9') {
-				if (get_integer(ctx, value, field, 0, 255,
-				                "tcp, udp, icmp, icmpv6, any or a protocol number "
-				                "0..255",
-				                &v) == 0)
+				if (cfgp_get_integer(
+				        ctx, value, field, 0, 255,
+				        "tcp, udp, icmp, icmpv6, any or a protocol number "
+				        "0..255",
+				        &v) == 0)
 					r->protocol = (int16_t)v;
 				break;
 			}
@@ -351,36 +379,36 @@ parse_service(struct parse_ctx *ctx, const yaml_node_t *node, const char *prefix
 			break;
 		case 1:
 			ports = value;
-			ports_line = node_line(ctx, value);
+			ports_line = cfgp_line(ctx, value);
 			parse_ports(ctx, value, field, r);
 			break;
 		case 2:
 			type = value;
-			icmp_line = node_line(ctx, value);
-			if (get_integer(ctx, value, field, 0, 255, NULL, &v) == 0)
+			icmp_line = cfgp_line(ctx, value);
+			if (cfgp_get_integer(ctx, value, field, 0, 255, NULL, &v) == 0)
 				r->icmp_type = (int16_t)v;
 			break;
 		case 3:
 			code = value;
-			icmp_line = node_line(ctx, value);
-			if (get_integer(ctx, value, field, 0, 255, NULL, &v) == 0)
+			icmp_line = cfgp_line(ctx, value);
+			if (cfgp_get_integer(ctx, value, field, 0, 255, NULL, &v) == 0)
 				r->icmp_code = (int16_t)v;
 			break;
 		}
 	}
 	if (ports && r->protocol != 6 && r->protocol != 17) {
 		field_join(field, prefix, "ports");
-		config_error(ctx->errs, ports_line, field,
+		config_error(cfgp_errors(ctx), ports_line, field,
 		             "ports need protocol tcp or udp (protocol is %s)",
 		             r->protocol < 0 ? "any" : "not tcp/udp");
 	}
 	if ((type || code) && r->protocol != 1 && r->protocol != 58) {
 		field_join(field, prefix, type ? "icmp-type" : "icmp-code");
-		config_error(ctx->errs, icmp_line, field, "needs protocol icmp or icmpv6");
+		config_error(cfgp_errors(ctx), icmp_line, field, "needs protocol icmp or icmpv6");
 	}
 	if (code && !type) {
 		field_join(field, prefix, "icmp-code");
-		config_error(ctx->errs, icmp_line, field, "needs icmp-type too");
+		config_error(cfgp_errors(ctx), icmp_line, field, "needs icmp-type too");
 	}
 	if (r->protocol == 1)
 		r->family = 4;
@@ -414,14 +442,15 @@ parse_rule(struct parse_ctx *ctx, const yaml_node_t *node, const char *prefix,
 	memset(r, 0, sizeof(*r));
 	r->protocol = -1;
 	r->icmp_type = r->icmp_code = -1;
-	r->line = node_line(ctx, node);
-	if (expect_mapping(ctx, node, prefix,
-	                   "a mapping of id, src, dst, service, action, direction, log", false) < 0)
+	r->line = cfgp_line(ctx, node);
+	if (cfgp_expect_mapping(ctx, node, prefix,
+	                        "a mapping of id, src, dst, service, action, direction, log",
+	                        false) < 0)
 		return;
 	FOR_EACH_PAIR(node, pair)
 	{
-		int i = lookup_field(ctx, doc_node(ctx, pair->key), prefix, names, 7, &seen);
-		const yaml_node_t *value = doc_node(ctx, pair->value);
+		int i = cfgp_lookup_field(ctx, cfgp_node(ctx, pair->key), prefix, names, 7, &seen);
+		const yaml_node_t *value = cfgp_node(ctx, pair->value);
 		char group[DSE_FW_NAME_MAX];
 
 		if (i < 0 || value == NULL)
@@ -429,7 +458,7 @@ parse_rule(struct parse_ctx *ctx, const yaml_node_t *node, const char *prefix,
 		field_join(field, prefix, names[i]);
 		switch (i) {
 		case 0:
-			if (get_integer(ctx, value, field, 1, 2147483647, NULL, &v) == 0)
+			if (cfgp_get_integer(ctx, value, field, 1, 2147483647, NULL, &v) == 0)
 				r->id = (uint32_t)v;
 			break;
 		case 1:
@@ -437,10 +466,10 @@ parse_rule(struct parse_ctx *ctx, const yaml_node_t *node, const char *prefix,
 			parse_addr(ctx, value, field, fw, i == 1 ? &r->src : &r->dst, group);
 			if (pn && i == 1) {
 				memcpy(pn->src, group, sizeof(group));
-				pn->src_line = node_line(ctx, value);
+				pn->src_line = cfgp_line(ctx, value);
 			} else if (pn) {
 				memcpy(pn->dst, group, sizeof(group));
-				pn->dst_line = node_line(ctx, value);
+				pn->dst_line = cfgp_line(ctx, value);
 			}
 			break;
 		case 3:
@@ -461,14 +490,14 @@ parse_rule(struct parse_ctx *ctx, const yaml_node_t *node, const char *prefix,
 			break;
 		}
 		case 6:
-			get_bool(ctx, value, field, &r->log);
+			cfgp_get_bool(ctx, value, field, &r->log);
 			break;
 		}
 	}
 	if (!(seen & 1))
-		missing_field(ctx, node, prefix, "id", "a rule id 1..2147483647");
+		cfgp_missing_field(ctx, node, prefix, "id", "a rule id 1..2147483647");
 	if (!(seen & 16))
-		missing_field(ctx, node, prefix, "action", "allow, drop or reject");
+		cfgp_missing_field(ctx, node, prefix, "action", "allow, drop or reject");
 }
 
 static void
@@ -478,9 +507,9 @@ parse_applied_to(struct parse_ctx *ctx, const yaml_node_t *node, const char *fie
 	char item_field[FIELD_SIZE];
 	size_t i = 0;
 
-	if (node->type == YAML_SCALAR_NODE && !node_is_null(node)) {
+	if (node->type == YAML_SCALAR_NODE && !cfgp_is_null(node)) {
 		char name[DSE_FW_NAME_MAX];
-		if (get_name(ctx, node, field, name) < 0)
+		if (cfgp_get_name(ctx, node, field, name) < 0)
 			return;
 		if (strcmp(name, "all") == 0)
 			s->applied_all = true;
@@ -488,22 +517,22 @@ parse_applied_to(struct parse_ctx *ctx, const yaml_node_t *node, const char *fie
 			memcpy(s->applied_to[s->nb_applied++], name, sizeof(name));
 		return;
 	}
-	if (expect_sequence(ctx, node, field, "all, or a list of port and segment names") <= 0)
+	if (cfgp_expect_sequence(ctx, node, field, "all, or a list of port and segment names") <= 0)
 		return;
 	FOR_EACH_ITEM(node, item)
 	{
-		const yaml_node_t *n = doc_node(ctx, *item);
+		const yaml_node_t *n = cfgp_node(ctx, *item);
 		char name[DSE_FW_NAME_MAX];
 
 		field_index(item_field, field, i++);
-		if (n == NULL || get_name(ctx, n, item_field, name) < 0)
+		if (n == NULL || cfgp_get_name(ctx, n, item_field, name) < 0)
 			continue;
 		if (strcmp(name, "all") == 0) {
 			s->applied_all = true;
 			continue;
 		}
 		if (s->nb_applied >= DSE_FW_MAX_APPLIED) {
-			config_error(ctx->errs, node_line(ctx, n), item_field,
+			config_error(cfgp_errors(ctx), cfgp_line(ctx, n), item_field,
 			             "too many applied-to entries; at most %d", DSE_FW_MAX_APPLIED);
 			return;
 		}
@@ -519,22 +548,22 @@ parse_section(struct parse_ctx *ctx, const yaml_node_t *node, const char *prefix
 	char field[FIELD_SIZE], item_field[FIELD_SIZE];
 	uint32_t seen = 0;
 
-	s->line = node_line(ctx, node);
+	s->line = cfgp_line(ctx, node);
 	s->default_action = DSE_FW_ACTION_NONE;
 	s->first_rule = fw->nb_rules;
-	if (expect_mapping(ctx, node, prefix, "a mapping of name, applied-to, default, rules",
-	                   false) < 0)
+	if (cfgp_expect_mapping(ctx, node, prefix, "a mapping of name, applied-to, default, rules",
+	                        false) < 0)
 		return;
 	FOR_EACH_PAIR(node, pair)
 	{
-		int i = lookup_field(ctx, doc_node(ctx, pair->key), prefix, names, 4, &seen);
-		const yaml_node_t *value = doc_node(ctx, pair->value);
+		int i = cfgp_lookup_field(ctx, cfgp_node(ctx, pair->key), prefix, names, 4, &seen);
+		const yaml_node_t *value = cfgp_node(ctx, pair->value);
 
 		if (i < 0 || value == NULL)
 			continue;
 		field_join(field, prefix, names[i]);
 		if (i == 0) {
-			get_name(ctx, value, field, s->name);
+			cfgp_get_name(ctx, value, field, s->name);
 		} else if (i == 1) {
 			parse_applied_to(ctx, value, field, s);
 		} else if (i == 2) {
@@ -542,17 +571,18 @@ parse_section(struct parse_ctx *ctx, const yaml_node_t *node, const char *prefix
 			                    "allow, drop or reject");
 			if (a >= 0)
 				s->default_action = (uint8_t)a;
-		} else if (expect_sequence(ctx, value, field, "a list of rules") > 0) {
+		} else if (cfgp_expect_sequence(ctx, value, field, "a list of rules") > 0) {
 			size_t n = 0;
 			FOR_EACH_ITEM(value, item)
 			{
-				const yaml_node_t *rn = doc_node(ctx, *item);
+				const yaml_node_t *rn = cfgp_node(ctx, *item);
 
 				field_index(item_field, field, n++);
 				if (rn == NULL)
 					continue;
 				if (fw->nb_rules >= DSE_FW_MAX_RULES) {
-					config_error(ctx->errs, node_line(ctx, rn), item_field,
+					config_error(cfgp_errors(ctx), cfgp_line(ctx, rn),
+					             item_field,
 					             "too many rules; at most %d in all sections",
 					             DSE_FW_MAX_RULES);
 					break;
@@ -566,10 +596,10 @@ parse_section(struct parse_ctx *ctx, const yaml_node_t *node, const char *prefix
 		}
 	}
 	if (!(seen & 1))
-		missing_field(ctx, node, prefix, "name", "a section name");
+		cfgp_missing_field(ctx, node, prefix, "name", "a section name");
 	if (!(seen & 2))
-		missing_field(ctx, node, prefix, "applied-to",
-		              "all, or a list of port and segment names");
+		cfgp_missing_field(ctx, node, prefix, "applied-to",
+		                   "all, or a list of port and segment names");
 }
 
 void
@@ -582,8 +612,8 @@ config_parse_firewall(struct parse_ctx *ctx, const yaml_node_t *node, struct dse
 	long long v;
 
 	fw->enabled = true;
-	if (expect_mapping(ctx, node, "firewall",
-	                   "a mapping of default, sections, log-file, log-rate", true) <= 0)
+	if (cfgp_expect_mapping(ctx, node, "firewall",
+	                        "a mapping of default, sections, log-file, log-rate", true) <= 0)
 		return;
 	free(pending);
 	pending_size = DSE_FW_MAX_RULES;
@@ -592,8 +622,9 @@ config_parse_firewall(struct parse_ctx *ctx, const yaml_node_t *node, struct dse
 		pending_size = 0;
 	FOR_EACH_PAIR(node, pair)
 	{
-		int i = lookup_field(ctx, doc_node(ctx, pair->key), "firewall", names, 4, &seen);
-		const yaml_node_t *value = doc_node(ctx, pair->value);
+		int i =
+		    cfgp_lookup_field(ctx, cfgp_node(ctx, pair->key), "firewall", names, 4, &seen);
+		const yaml_node_t *value = cfgp_node(ctx, pair->value);
 
 		if (i < 0 || value == NULL)
 			continue;
@@ -604,23 +635,23 @@ config_parse_firewall(struct parse_ctx *ctx, const yaml_node_t *node, struct dse
 			if (a >= 0)
 				fw->default_action = (uint8_t)a;
 		} else if (i == 2) {
-			get_string(ctx, value, field, fw->log_file, sizeof(fw->log_file),
-			           "a file path");
+			cfgp_get_string(ctx, value, field, fw->log_file, sizeof(fw->log_file),
+			                "a file path");
 		} else if (i == 3) {
-			if (get_integer(ctx, value, field, 0, 1000000, NULL, &v) == 0)
+			if (cfgp_get_integer(ctx, value, field, 0, 1000000, NULL, &v) == 0)
 				fw->log_rate = (uint32_t)v;
-		} else if (expect_sequence(ctx, value, field, "a list of sections") > 0) {
+		} else if (cfgp_expect_sequence(ctx, value, field, "a list of sections") > 0) {
 			size_t n = 0;
 			FOR_EACH_ITEM(value, item)
 			{
-				const yaml_node_t *sn = doc_node(ctx, *item);
+				const yaml_node_t *sn = cfgp_node(ctx, *item);
 
 				field_index(item_field, field, n++);
 				if (sn == NULL)
 					continue;
 				if (fw->nb_sections >= DSE_FW_MAX_SECTIONS) {
-					config_error(ctx->errs, node_line(ctx, sn), item_field,
-					             "too many sections; at most %d",
+					config_error(cfgp_errors(ctx), cfgp_line(ctx, sn),
+					             item_field, "too many sections; at most %d",
 					             DSE_FW_MAX_SECTIONS);
 					break;
 				}
@@ -647,39 +678,40 @@ config_parse_conntrack(struct parse_ctx *ctx, const yaml_node_t *node, struct ds
 	uint32_t seen = 0;
 	long long v;
 
-	if (expect_mapping(ctx, node, "conntrack", "a mapping of max-connections, timeouts",
-	                   true) <= 0)
+	if (cfgp_expect_mapping(ctx, node, "conntrack", "a mapping of max-connections, timeouts",
+	                        true) <= 0)
 		return;
 	FOR_EACH_PAIR(node, pair)
 	{
-		int i = lookup_field(ctx, doc_node(ctx, pair->key), "conntrack", names, 2, &seen);
-		const yaml_node_t *value = doc_node(ctx, pair->value);
+		int i =
+		    cfgp_lookup_field(ctx, cfgp_node(ctx, pair->key), "conntrack", names, 2, &seen);
+		const yaml_node_t *value = cfgp_node(ctx, pair->value);
 
 		if (i < 0 || value == NULL)
 			continue;
 		field_join(field, "conntrack", names[i]);
 		if (i == 0) {
-			if (get_integer(ctx, value, field, DSE_CT_MIN_CONNECTIONS,
-			                DSE_CT_MAX_CONNECTIONS, NULL, &v) == 0)
+			if (cfgp_get_integer(ctx, value, field, DSE_CT_MIN_CONNECTIONS,
+			                     DSE_CT_MAX_CONNECTIONS, NULL, &v) == 0)
 				ct->max_connections = (uint32_t)v;
 			continue;
 		}
 		uint32_t tseen = 0;
-		if (expect_mapping(ctx, value, field,
-		                   "a mapping of tcp-syn-sent, tcp-established, tcp-fin, "
-		                   "tcp-time-wait, udp, icmp (seconds)",
-		                   true) <= 0)
+		if (cfgp_expect_mapping(ctx, value, field,
+		                        "a mapping of tcp-syn-sent, tcp-established, tcp-fin, "
+		                        "tcp-time-wait, udp, icmp (seconds)",
+		                        true) <= 0)
 			continue;
 		FOR_EACH_PAIR(value, tpair)
 		{
-			int t = lookup_field(ctx, doc_node(ctx, tpair->key), field, timeouts, 6,
-			                     &tseen);
-			const yaml_node_t *tv = doc_node(ctx, tpair->value);
+			int t = cfgp_lookup_field(ctx, cfgp_node(ctx, tpair->key), field, timeouts,
+			                          6, &tseen);
+			const yaml_node_t *tv = cfgp_node(ctx, tpair->value);
 
 			if (t < 0 || tv == NULL)
 				continue;
 			field_join(sub, field, timeouts[t]);
-			if (get_integer(ctx, tv, sub, 1, 7 * 86400, NULL, &v) == 0)
+			if (cfgp_get_integer(ctx, tv, sub, 1, 7 * 86400, NULL, &v) == 0)
 				*slots[t] = (uint32_t)v;
 		}
 	}

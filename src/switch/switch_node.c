@@ -4,6 +4,9 @@
  * destination was learned on, or floods it to every other port of the segment when the
  * destination is broadcast, multicast or unknown. Frames never leave their segment: a port
  * receives a segment's frames untagged or with the tag that segment has on that port.
+ * Segments that span hosts also have remote workloads, learned from decapsulated frames as
+ * "ports" DSE_PORT_REMOTE | TEP: their frames go to dse-overlay-encap, and floods reach the
+ * segment's remote TEPs too, except floods that came from a tunnel (split horizon).
  */
 #include <string.h>
 
@@ -18,6 +21,7 @@
 enum switch_next {
 	SWITCH_NEXT_PORT_TX,
 	SWITCH_NEXT_DROP,
+	SWITCH_NEXT_ENCAP,
 	SWITCH_NEXT_COUNT,
 };
 
@@ -68,27 +72,31 @@ switch_output(const struct dse_snapshot *s, struct rte_mbuf *m, uint16_t p, uint
 	return vlan_rewrite(m, meta->in_vlan, out_vlan);
 }
 
-/* Floods m to every port of its segment but the input port: copies for all but the last. */
+/* Floods m to every port of its segment but the input port, and to the segment's remote TEPs
+ * when it came from a local port: copies for all but the last destination. */
 static inline void
 switch_flood(struct rte_graph *graph, struct rte_node *node, const struct dse_snapshot *s,
              struct rte_mbuf *m, struct dse_worker_counters *c)
 {
 	struct dse_pkt_meta *meta = dse_meta(m);
 	const struct dse_snap_segment *seg = &s->segments[meta->segment];
+	bool to_remote = seg->nb_remote_teps != 0 && !dse_port_is_remote(meta->in_port);
 	int last = -1;
 
-	for (int i = seg->nb_flood - 1; i >= 0; i--)
-		if (seg->flood[i].port != meta->in_port) {
-			last = i;
-			break;
-		}
-	if (last < 0) {
+	if (!to_remote)
+		for (int i = seg->nb_flood - 1; i >= 0; i--)
+			if (seg->flood[i].port != meta->in_port) {
+				last = i;
+				break;
+			}
+	if (last < 0 && !to_remote) {
 		dse_drop_mark(m, DSE_DROP_FLOOD_EMPTY);
 		rte_node_enqueue_x1(graph, node, SWITCH_NEXT_DROP, m);
 		return;
 	}
 	c->flooded++;
-	for (int i = 0; i < last; i++) {
+	int copies = to_remote ? seg->nb_flood : last;
+	for (int i = 0; i < copies; i++) {
 		const struct dse_flood_member *f = &seg->flood[i];
 		if (f->port == meta->in_port)
 			continue;
@@ -105,6 +113,12 @@ switch_flood(struct rte_graph *graph, struct rte_node *node, const struct dse_sn
 		} else {
 			rte_node_enqueue_x1(graph, node, SWITCH_NEXT_PORT_TX, copy);
 		}
+	}
+	if (to_remote) {
+		/* The overlay replicates it to each remote TEP of the segment. */
+		meta->out_port = DSE_PORT_REMOTE_FLOOD;
+		rte_node_enqueue_x1(graph, node, SWITCH_NEXT_ENCAP, m);
+		return;
 	}
 	enum dse_drop_reason r = switch_output(s, m, seg->flood[last].port, seg->flood[last].vlan);
 	if (unlikely(r != DSE_DROP_NONE)) {
@@ -148,8 +162,19 @@ switch_decide(const struct dse_snapshot *s, struct rte_mbuf *m, uint64_t src_key
 	if (frame[0] & 1)
 		return FLOOD_DEST;
 	uint16_t out;
-	if (!mac_table_lookup_hashed(s->macs, dst_key, dst_hash, &out) || out >= DSE_MAX_PORTS ||
-	    !s->ports[out].active || s->ports[out].segment_vlan[meta->segment] == DSE_NOT_MEMBER)
+	if (!mac_table_lookup_hashed(s->macs, dst_key, dst_hash, &out))
+		return FLOOD_DEST;
+	if (dse_port_is_remote(out)) {
+		if (unlikely(s->overlay == NULL))
+			return FLOOD_DEST;
+		if (unlikely(dse_port_is_remote(meta->in_port))) {
+			*drop = out == meta->in_port ? DSE_DROP_SAME_PORT : DSE_DROP_SPLIT_HORIZON;
+			return 0;
+		}
+		return out;
+	}
+	if (out >= DSE_MAX_PORTS || !s->ports[out].active ||
+	    s->ports[out].segment_vlan[meta->segment] == DSE_NOT_MEMBER)
 		return FLOOD_DEST;
 	if (unlikely(out == meta->in_port)) {
 		*drop = DSE_DROP_SAME_PORT;
@@ -181,7 +206,8 @@ switch_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint
 		mac_table_prefetch(s->macs, dst_hashes[i]);
 	}
 	void **to_tx = rte_node_next_stream_get(graph, node, SWITCH_NEXT_PORT_TX, nb_objs);
-	uint16_t nb_tx = 0;
+	void **to_encap = NULL;
+	uint16_t nb_tx = 0, nb_encap = 0;
 	for (uint16_t i = 0; i < nb_objs; i++) {
 		struct rte_mbuf *m = objs[i];
 		enum dse_drop_reason drop = DSE_DROP_NONE;
@@ -202,10 +228,22 @@ switch_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint
 				/* Flooding enqueues on its own: hand over what is staged first so
 				 * the stream buffer is not reallocated under to_tx. */
 				rte_node_next_stream_put(graph, node, SWITCH_NEXT_PORT_TX, nb_tx);
+				if (to_encap != NULL)
+					rte_node_next_stream_put(graph, node, SWITCH_NEXT_ENCAP,
+					                         nb_encap);
 				switch_flood(graph, node, s, m, c);
 				to_tx = rte_node_next_stream_get(graph, node, SWITCH_NEXT_PORT_TX,
 				                                 nb_objs - i);
-				nb_tx = 0;
+				to_encap = NULL;
+				nb_tx = nb_encap = 0;
+				continue;
+			}
+			if (dse_port_is_remote(out)) {
+				if (to_encap == NULL)
+					to_encap = rte_node_next_stream_get(
+					    graph, node, SWITCH_NEXT_ENCAP, nb_objs - i);
+				dse_meta(m)->out_port = out;
+				to_encap[nb_encap++] = m;
 				continue;
 			}
 			drop = switch_output(s, m, out,
@@ -219,6 +257,8 @@ switch_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint
 		to_tx[nb_tx++] = m;
 	}
 	rte_node_next_stream_put(graph, node, SWITCH_NEXT_PORT_TX, nb_tx);
+	if (to_encap != NULL)
+		rte_node_next_stream_put(graph, node, SWITCH_NEXT_ENCAP, nb_encap);
 	return nb_objs;
 }
 
@@ -238,6 +278,7 @@ static struct rte_node_register switch_node = {
             /* Every switched frame passes the firewall, which knows both ports. */
             [SWITCH_NEXT_PORT_TX] = "dse-firewall",
             [SWITCH_NEXT_DROP] = "dse-drop",
+            [SWITCH_NEXT_ENCAP] = "dse-overlay-encap",
         },
 };
 

@@ -20,12 +20,13 @@ if [ ! -f "$BUILD/build.ninja" ]; then
 	CC=clang meson setup "$BUILD" "$ROOT" -Dfuzz=true -Dtests=false -Dbuildtype=debugoptimized \
 		>/dev/null || exit 1
 fi
-ninja -C "$BUILD" tests/fuzz/fuzz_net tests/fuzz/fuzz_config tests/fuzz/fuzz_rpc || exit 1
+ninja -C "$BUILD" tests/fuzz/fuzz_net tests/fuzz/fuzz_config tests/fuzz/fuzz_rpc \
+	tests/fuzz/fuzz_overlay || exit 1
 
 WORK=$(mktemp -d /tmp/dse-fuzz.XXXXXX)
 passed=0
 failed=0
-for target in net config rpc; do
+for target in net config rpc overlay; do
 	exe=$BUILD/tests/fuzz/fuzz_$target
 	mkdir -p "$WORK/$target"
 	cp -r "$ROOT/tests/fuzz/corpus/$target/." "$WORK/$target/"

@@ -1,0 +1,107 @@
+/*
+ * dsectl's views of the overlay: `show tunnels` (this host's TEP, each remote TEP with its
+ * underlay next hop, bindings and traffic) and `show remote [SEGMENT]` (remote workload
+ * bindings, static and learned, with their TEP and age), over tunnels.show and remote.list.
+ */
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/cli_table.h"
+
+int
+cli_show_tunnels(struct cli *cli)
+{
+	static const struct cli_column columns[] = {
+	    {"TEP", false},       {"ORIGIN", false},  {"NEXT-HOP MAC", false}, {"BINDINGS", true},
+	    {"RX PACKETS", true}, {"RX BYTES", true}, {"TX PACKETS", true},    {"TX BYTES", true},
+	};
+	json_t *result, *tep;
+	size_t index;
+	char buf[32];
+	int status = cli_call(cli, "tunnels.show", NULL, &result);
+
+	if (status != CLI_EXIT_OK)
+		return status;
+	if (cli->json || !json_is_true(json_object_get(result, "enabled"))) {
+		if (cli->json)
+			cli_print_json(result);
+		else
+			printf("no tunnel endpoint configured (transport-node.tep)\n");
+		json_decref(result);
+		return CLI_EXIT_OK;
+	}
+	json_t *local = json_object_get(result, "local");
+	printf("TEP %s/%s on %s (%s), %s, underlay MTU %s, next hop %s\n\n",
+	       cli_json_text(local, "address"), cli_json_number(local, "prefix_len", buf),
+	       cli_json_text(local, "uplink"), cli_json_text(local, "mac"),
+	       cli_json_text(local, "encapsulation"), cli_json_number(local, "mtu", buf + 16),
+	       cli_json_text(local, "next_hop"));
+	struct cli_table *table = cli_table_create(columns, sizeof(columns) / sizeof(columns[0]));
+	if (table == NULL) {
+		json_decref(result);
+		return CLI_EXIT_API;
+	}
+	json_array_foreach(json_object_get(result, "teps"), index, tep)
+	{
+		cli_table_cell(table, "%s", cli_json_text(tep, "tep"));
+		cli_table_cell(table, "%s", cli_json_text(tep, "origin"));
+		cli_table_cell(table, "%s", cli_json_text(tep, "next_hop_mac"));
+		static const char *const numbers[] = {"bindings", "rx_packets", "rx_bytes",
+		                                      "tx_packets", "tx_bytes"};
+		for (size_t i = 0; i < sizeof(numbers) / sizeof(numbers[0]); i++)
+			cli_table_cell(table, "%s", cli_json_number(tep, numbers[i], buf));
+	}
+	cli_table_print(table, stdout);
+	cli_table_destroy(table);
+	json_t *c = json_object_get(result, "counters");
+	const char *key;
+	json_t *value;
+	printf("\n");
+	json_object_foreach(c, key, value) printf("%-20s %s\n", key, cli_json_number(c, key, buf));
+	json_decref(result);
+	return CLI_EXIT_OK;
+}
+
+int
+cli_show_remote(struct cli *cli, const char *segment)
+{
+	static const struct cli_column columns[] = {
+	    {"SEGMENT", false}, {"MAC", false},  {"IP", false},
+	    {"TEP", false},     {"TYPE", false}, {"AGE", true},
+	};
+	json_t *params = segment ? json_pack("{s:s}", "segment", segment) : NULL;
+	json_t *result, *b;
+	size_t index;
+	char buf[32];
+	int status = cli_call(cli, "remote.list", params, &result);
+
+	json_decref(params);
+	if (status != CLI_EXIT_OK)
+		return status;
+	if (cli->json) {
+		cli_print_json(result);
+		json_decref(result);
+		return CLI_EXIT_OK;
+	}
+	struct cli_table *table = cli_table_create(columns, sizeof(columns) / sizeof(columns[0]));
+	if (table == NULL) {
+		json_decref(result);
+		return CLI_EXIT_API;
+	}
+	json_array_foreach(json_object_get(result, "remote"), index, b)
+	{
+		const char *type = cli_json_text(b, "type");
+		cli_table_cell(table, "%s", cli_json_text(b, "segment"));
+		cli_table_cell(table, "%s", cli_json_text(b, "mac"));
+		cli_table_cell(table, "%s", cli_json_text(b, "ip"));
+		cli_table_cell(table, "%s", cli_json_text(b, "tep"));
+		cli_table_cell(table, "%s", type);
+		cli_table_cell(table, "%s",
+		               strcmp(type, "static") == 0 ? "-"
+		                                           : cli_json_number(b, "age_s", buf));
+	}
+	cli_table_print(table, stdout);
+	cli_table_destroy(table);
+	json_decref(result);
+	return CLI_EXIT_OK;
+}

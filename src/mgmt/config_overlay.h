@@ -1,0 +1,82 @@
+/*
+ * The overlay's part of the desired state: this host's tunnel endpoint (transport-node.tep: its
+ * IPv4 address on an uplink port, the underlay next hop and MTU, Geneve (RFC 8926) or VXLAN
+ * (RFC 7348)), static remote bindings (remote: segment, MAC, optional IP -> remote TEP) and,
+ * per segment, the remote TEPs that get its broadcast, unknown and multicast frames
+ * (segments[].flood-teps). Parsed and checked by config_overlay.c; included by config.h.
+ */
+#ifndef DSE_MGMT_CONFIG_OVERLAY_H
+#define DSE_MGMT_CONFIG_OVERLAY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define DSE_MAX_FLOOD_TEPS 16   /* flood-teps of one segment */
+#define DSE_MAX_REMOTE     1024 /* static remote bindings in one config */
+
+struct dse_config;
+struct dse_config_errors;
+struct dse_segment_config;
+struct parse_ctx;
+struct yaml_node_s;
+
+/* How frames travel between TEPs. */
+enum dse_encap {
+	DSE_ENCAP_GENEVE, /* RFC 8926, UDP 6081 (default) */
+	DSE_ENCAP_VXLAN,  /* RFC 7348, UDP 4789 */
+};
+
+/* transport-node.tep: this host's tunnel endpoint. */
+struct dse_tep_config {
+	bool enabled;         /* a tep was configured */
+	uint32_t address;     /* TEP IPv4 address, host order */
+	uint8_t prefix_len;   /* its prefix length on the underlay (on-link TEPs) */
+	char uplink[32];      /* name of the port that carries the underlay */
+	uint32_t next_hop;    /* underlay gateway, host order; 0 = every TEP on-link */
+	uint16_t mtu;         /* underlay IP MTU (default 1500) */
+	enum dse_encap encap; /* encapsulation sent (both are accepted on receipt) */
+	uint8_t ttl;          /* outer IPv4 TTL (default 64) */
+	int line;             /* line of the tep mapping */
+	int uplink_line;      /* line of tep.uplink */
+	int next_hop_line;    /* line of tep.next-hop */
+};
+
+/* remote[i]: a workload MAC on a segment that lives behind a remote TEP. */
+struct dse_remote_binding {
+	char segment[32]; /* segment name */
+	uint8_t mac[6];   /* the workload's unicast MAC */
+	bool has_ip;      /* ip was given */
+	uint32_t ip;      /* the workload's IPv4 address, host order (ARP suppression) */
+	uint32_t tep;     /* the remote TEP's IPv4 address, host order */
+	int line;         /* line of the entry */
+};
+
+/* Everything the overlay reads from the config. */
+struct dse_overlay_config {
+	struct dse_tep_config tep;                        /* this host's TEP */
+	uint16_t nb_remote;                               /* entries used in remote */
+	struct dse_remote_binding remote[DSE_MAX_REMOTE]; /* static bindings */
+};
+
+/* Section readers, called by config.c at the field they own. */
+void config_overlay_parse_tep(struct parse_ctx *ctx, const struct yaml_node_s *node,
+                              const char *field, struct dse_overlay_config *ov);
+void config_overlay_parse_remote(struct parse_ctx *ctx, const struct yaml_node_s *node,
+                                 struct dse_overlay_config *ov);
+void config_overlay_parse_flood_teps(struct parse_ctx *ctx, const struct yaml_node_s *node,
+                                     const char *field, struct dse_segment_config *segment);
+
+/* Checks the overlay's references against the whole config (uplink port, segments, TEPs). */
+void config_overlay_validate(const struct dse_config *cfg, struct dse_config_errors *errs);
+
+/* True if port_name is the TEP's uplink in cfg. */
+bool config_overlay_is_uplink(const struct dse_config *cfg, const char *port_name);
+
+/* Parses "a.b.c.d" into *ip (host order). With prefix_len non-NULL, "a.b.c.d/n" is required.
+ * Returns 0 or -EINVAL. */
+int config_parse_ipv4(const char *text, uint32_t *ip, uint8_t *prefix_len);
+
+/* Name of an encapsulation ("geneve", "vxlan"). */
+const char *config_encap_name(enum dse_encap encap);
+
+#endif

@@ -1,0 +1,248 @@
+/*
+ * dse-overlay-input: everything received on the overlay's uplink. Tunnel packets to this host's
+ * TEP (Geneve, RFC 8926; VXLAN, RFC 7348) are checked (overlay_parse.h), stripped of their outer
+ * headers and handed to dse-switch as if received on a port standing for the sending TEP, so the
+ * switch learns the inner source MAC behind that TEP. The TEP address also answers ARP
+ * (RFC 826) and ICMP echo (RFC 792); ARP senders are passed to the control thread, which
+ * resolves the underlay next hops. Anything else is dropped under a named reason.
+ */
+#include <string.h>
+
+#include <rte_graph_worker.h>
+#include <rte_mbuf.h>
+#include <rte_ring.h>
+
+#include "core/drop.h"
+#include "core/node_util.h"
+#include "net/arp.h"
+#include "net/icmp.h"
+#include "net/ipproto.h"
+#include "net/parse.h"
+#include "overlay/overlay.h"
+#include "overlay/overlay_parse.h"
+
+enum overlay_input_next {
+	OVERLAY_INPUT_NEXT_SWITCH,
+	OVERLAY_INPUT_NEXT_PORT_TX,
+	OVERLAY_INPUT_NEXT_DROP,
+	OVERLAY_INPUT_NEXT_COUNT,
+	OVERLAY_INPUT_CONSUMED = OVERLAY_INPUT_NEXT_COUNT, /* handed over; not enqueued */
+};
+
+/* overlay_decap_parse()'s results as drop reasons. */
+static_assert(OVP_RESULT_COUNT == 14, "map every overlay_parse_result to a drop reason");
+static const uint8_t parse_to_drop[OVP_RESULT_COUNT] = {
+    [OVP_OK] = DSE_DROP_NONE,
+    [OVP_NOT_TUNNEL] = DSE_DROP_OVL_NOT_TUNNEL,
+    [OVP_FRAGMENT] = DSE_DROP_OVL_FRAGMENT,
+    [OVP_BAD_UDP_LENGTH] = DSE_DROP_OVL_BAD_UDP_LENGTH,
+    [OVP_BAD_UDP_CHECKSUM] = DSE_DROP_OVL_BAD_UDP_CHECKSUM,
+    [OVP_GENEVE_TRUNCATED] = DSE_DROP_GENEVE_TRUNCATED,
+    [OVP_GENEVE_VERSION] = DSE_DROP_GENEVE_VERSION,
+    [OVP_GENEVE_OPTIONS] = DSE_DROP_GENEVE_OPTIONS,
+    [OVP_GENEVE_CRITICAL] = DSE_DROP_GENEVE_CRITICAL,
+    [OVP_GENEVE_OAM] = DSE_DROP_GENEVE_OAM,
+    [OVP_GENEVE_PROTOCOL] = DSE_DROP_GENEVE_PROTOCOL,
+    [OVP_VXLAN_TRUNCATED] = DSE_DROP_VXLAN_TRUNCATED,
+    [OVP_VXLAN_FLAGS] = DSE_DROP_VXLAN_FLAGS,
+    [OVP_INNER_RUNT] = DSE_DROP_OVL_INNER_BAD,
+};
+
+/* ARP on the uplink: answers requests for the TEP address and tells the control thread about
+ * senders it may need as next hops. Returns the edge, or OVERLAY_INPUT_CONSUMED. */
+static inline int
+overlay_arp(struct dse_worker *w, const struct overlay_snap *ov, struct rte_mbuf *m,
+            enum dse_drop_reason *drop)
+{
+	struct dse_pkt_meta *meta = dse_meta(m);
+	uint8_t *frame = rte_pktmbuf_mtod(m, uint8_t *);
+	struct net_arp arp;
+
+	if (net_arp_parse(frame + meta->l3_offset, m->data_len - meta->l3_offset, &arp) < 0 ||
+	    arp.target_ip != ov->tep_ip || arp.sender_ip == ov->tep_ip || arp.sender_ip == 0) {
+		*drop = DSE_DROP_OVL_ARP_OTHER;
+		return OVERLAY_INPUT_NEXT_DROP;
+	}
+	struct overlay_arp_msg msg = {.ip = arp.sender_ip};
+	memcpy(msg.mac, arp.sender_mac, 6);
+	bool told = rte_ring_mp_enqueue_elem(ov->shared->arp_ring, &msg, sizeof(msg)) == 0;
+	if (arp.operation == NET_ARP_OP_REQUEST) {
+		uint32_t room = m->buf_len - m->data_off;
+		int len = net_arp_build_reply(frame, room, &arp, ov->tep_mac, ov->tep_ip);
+		if (len < 0 || room < NET_ETH_MIN_FRAME_LEN) {
+			*drop = DSE_DROP_OVL_ARP_OTHER;
+			return OVERLAY_INPUT_NEXT_DROP;
+		}
+		memset(frame + len, 0, NET_ETH_MIN_FRAME_LEN - (uint32_t)len);
+		m->data_len = m->pkt_len = NET_ETH_MIN_FRAME_LEN;
+		meta->out_port = ov->uplink;
+		ov->shared->wc[w->index].arp_replies++;
+		return OVERLAY_INPUT_NEXT_PORT_TX;
+	}
+	if (!told) {
+		*drop = DSE_DROP_OVL_RING_FULL;
+		return OVERLAY_INPUT_NEXT_DROP;
+	}
+	rte_pktmbuf_free(m);
+	return OVERLAY_INPUT_CONSUMED;
+}
+
+/* Answers an ICMP echo request to the TEP address in place. Returns the edge. */
+static inline int
+overlay_echo(struct dse_worker *w, const struct overlay_snap *ov, struct rte_mbuf *m, uint8_t *ip,
+             enum dse_drop_reason *drop)
+{
+	struct dse_pkt_meta *meta = dse_meta(m);
+	uint8_t *frame = rte_pktmbuf_mtod(m, uint8_t *);
+	uint32_t total = net_ipv4_total_length(ip);
+	uint32_t ihl = net_ipv4_header_len(ip);
+
+	if (meta->l4_offset == 0 ||
+	    net_icmp_echo_to_reply(frame + meta->l4_offset, total - ihl, false) < 0) {
+		*drop = DSE_DROP_OVL_NOT_TUNNEL;
+		return OVERLAY_INPUT_NEXT_DROP;
+	}
+	memcpy(frame + NET_ETH_OFF_DST, frame + NET_ETH_OFF_SRC, NET_MAC_LEN);
+	memcpy(frame + NET_ETH_OFF_SRC, ov->tep_mac, NET_MAC_LEN);
+	uint8_t src[4];
+	memcpy(src, ip + NET_IPV4_OFF_SRC, 4);
+	memcpy(ip + NET_IPV4_OFF_SRC, ip + NET_IPV4_OFF_DST, 4);
+	memcpy(ip + NET_IPV4_OFF_DST, src, 4);
+	ip[NET_IPV4_OFF_TTL] = 64;
+	net_put_be16(ip + NET_IPV4_OFF_CHECKSUM, 0);
+	net_put_be16(ip + NET_IPV4_OFF_CHECKSUM, net_checksum(ip, ihl));
+	meta->out_port = ov->uplink;
+	ov->shared->wc[w->index].echo_replies++;
+	return OVERLAY_INPUT_NEXT_PORT_TX;
+}
+
+/* Decapsulates one tunnel packet for the switch. Returns the edge. */
+static inline int
+overlay_decap(struct dse_worker *w, const struct dse_snapshot *s, const struct overlay_snap *ov,
+              struct rte_mbuf *m, enum dse_drop_reason *drop)
+{
+	struct dse_pkt_meta *meta = dse_meta(m);
+	const uint8_t *frame = rte_pktmbuf_mtod(m, const uint8_t *);
+	struct overlay_decap d;
+	enum overlay_parse_result r = overlay_decap_parse(frame, m->data_len, meta->l3_offset, &d);
+
+	if (unlikely(r != OVP_OK)) {
+		*drop = (enum dse_drop_reason)parse_to_drop[r];
+		return OVERLAY_INPUT_NEXT_DROP;
+	}
+	if (unlikely(d.src_ip == ov->tep_ip)) {
+		*drop = DSE_DROP_OVL_OWN_SOURCE;
+		return OVERLAY_INPUT_NEXT_DROP;
+	}
+	uint16_t segment = overlay_vni_segment(ov, d.vni);
+	if (unlikely(segment >= DSE_MAX_SEGMENTS || !s->segments[segment].active)) {
+		*drop = DSE_DROP_OVL_UNKNOWN_VNI;
+		return OVERLAY_INPUT_NEXT_DROP;
+	}
+	const uint8_t *inner = frame + d.inner_offset;
+	struct net_parsed p;
+	if (unlikely(net_parse_frame(inner, d.inner_len, &p) != NET_PARSE_OK || p.nb_tags != 0)) {
+		*drop = DSE_DROP_OVL_INNER_BAD;
+		return OVERLAY_INPUT_NEXT_DROP;
+	}
+	bool learned = false;
+	int tep = overlay_tep_find(ov->shared, d.src_ip, true, &learned);
+	if (unlikely(tep < 0)) {
+		*drop = DSE_DROP_OVL_TEP_FULL;
+		return OVERLAY_INPUT_NEXT_DROP;
+	}
+	struct overlay_tep_slot *slot = &ov->shared->teps[tep];
+	if (unlikely(__atomic_load_n(&slot->last_rx_s, __ATOMIC_RELAXED) != dse_now_s))
+		__atomic_store_n(&slot->last_rx_s, dse_now_s, __ATOMIC_RELAXED);
+	rte_pktmbuf_adj(m, d.inner_offset);
+	rte_pktmbuf_trim(m, (uint16_t)(m->data_len - d.inner_len));
+	meta->in_port = DSE_PORT_REMOTE | (uint16_t)tep;
+	meta->segment = segment;
+	meta->in_vlan = 0;
+	meta->l3_offset = p.l3_offset;
+	meta->l4_offset = p.l4_offset;
+	meta->ethertype = p.ethertype;
+	meta->l4_proto = p.l4_proto;
+	struct overlay_tep_counters *tc = &ov->shared->tc[w->index][tep];
+	tc->rx_packets++;
+	tc->rx_bytes += d.inner_len;
+	ov->shared->wc[w->index].decapsulated++;
+	ov->shared->wc[w->index].teps_learned += learned;
+	return OVERLAY_INPUT_NEXT_SWITCH;
+}
+
+/* Decides what becomes of one frame of the uplink. Returns the edge (or CONSUMED). */
+static inline int
+overlay_input_one(struct dse_worker *w, const struct dse_snapshot *s, struct rte_mbuf *m,
+                  enum dse_drop_reason *drop)
+{
+	const struct overlay_snap *ov = s->overlay;
+	struct dse_pkt_meta *meta = dse_meta(m);
+
+	if (unlikely(ov == NULL || meta->in_vlan != 0)) {
+		*drop = DSE_DROP_OVL_NOT_FOR_TEP;
+		return OVERLAY_INPUT_NEXT_DROP;
+	}
+	if (meta->ethertype == NET_ETHERTYPE_ARP)
+		return overlay_arp(w, ov, m, drop);
+	uint8_t *ip = rte_pktmbuf_mtod_offset(m, uint8_t *, meta->l3_offset);
+	if (meta->ethertype != NET_ETHERTYPE_IPV4 || net_ipv4_dst(ip) != ov->tep_ip) {
+		*drop = DSE_DROP_OVL_NOT_FOR_TEP;
+		return OVERLAY_INPUT_NEXT_DROP;
+	}
+	if (likely(meta->l4_proto == NET_IPPROTO_UDP))
+		return overlay_decap(w, s, ov, m, drop);
+	if (meta->l4_proto == NET_IPPROTO_ICMP)
+		return overlay_echo(w, ov, m, ip, drop);
+	*drop = DSE_DROP_OVL_NOT_TUNNEL;
+	return OVERLAY_INPUT_NEXT_DROP;
+}
+
+static uint16_t
+overlay_input_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t nb_objs)
+{
+	struct dse_worker *w = dse_node_ctx(node)->worker;
+	const struct dse_snapshot *s = w->snap;
+	void **to_switch =
+	    rte_node_next_stream_get(graph, node, OVERLAY_INPUT_NEXT_SWITCH, nb_objs);
+	uint16_t nb_switch = 0;
+
+	for (uint16_t i = 0; i < nb_objs; i++) {
+		struct rte_mbuf *m = objs[i];
+		enum dse_drop_reason drop = DSE_DROP_NONE;
+		if (i + 2 < nb_objs)
+			rte_prefetch0(rte_pktmbuf_mtod((struct rte_mbuf *)objs[i + 2], void *));
+		int next = overlay_input_one(w, s, m, &drop);
+		if (likely(next == OVERLAY_INPUT_NEXT_SWITCH)) {
+			to_switch[nb_switch++] = m;
+		} else if (next == OVERLAY_INPUT_NEXT_DROP) {
+			dse_drop_mark(m, drop);
+			rte_node_enqueue_x1(graph, node, OVERLAY_INPUT_NEXT_DROP, m);
+		} else if (next == OVERLAY_INPUT_NEXT_PORT_TX) {
+			rte_node_enqueue_x1(graph, node, OVERLAY_INPUT_NEXT_PORT_TX, m);
+		}
+	}
+	rte_node_next_stream_put(graph, node, OVERLAY_INPUT_NEXT_SWITCH, nb_switch);
+	return nb_objs;
+}
+
+static int
+overlay_input_init(const struct rte_graph *graph, struct rte_node *node)
+{
+	return dse_node_bind_worker(graph, node);
+}
+
+static struct rte_node_register overlay_input_node = {
+    .process = overlay_input_process,
+    .name = "dse-overlay-input",
+    .init = overlay_input_init,
+    .nb_edges = OVERLAY_INPUT_NEXT_COUNT,
+    .next_nodes =
+        {
+            [OVERLAY_INPUT_NEXT_SWITCH] = "dse-switch",
+            [OVERLAY_INPUT_NEXT_PORT_TX] = "dse-port-tx",
+            [OVERLAY_INPUT_NEXT_DROP] = "dse-drop",
+        },
+};
+
+RTE_NODE_REGISTER(overlay_input_node);
