@@ -198,6 +198,8 @@ filter_match(const struct ct_filter *flt, const struct ct_entry *e)
 static const char *
 port_name(const struct dse_engine *e, uint16_t p)
 {
+	if (dse_port_is_remote(p))
+		return "tunnel"; /* a remote workload, behind a tunnel endpoint */
 	return p < DSE_MAX_PORTS && e->ports[p].used ? e->ports[p].config.name : "-";
 }
 

@@ -609,10 +609,13 @@ write_event(FILE *out, const struct dse_engine *e, const struct fw_snapshot *f,
 		pn = proto;
 	}
 	const struct fw_rule_info *r = ev->rule < f->nb_rules ? &f->rules[ev->rule] : NULL;
-	const char *in = ev->in_port < DSE_MAX_PORTS && e->ports[ev->in_port].used
+	/* A remote end (a tunnel endpoint) is named "tunnel". */
+	const char *in = dse_port_is_remote(ev->in_port) ? "tunnel"
+	                 : ev->in_port < DSE_MAX_PORTS && e->ports[ev->in_port].used
 	                     ? e->ports[ev->in_port].config.name
 	                     : "";
-	const char *outp = ev->out_port < DSE_MAX_PORTS && e->ports[ev->out_port].used
+	const char *outp = dse_port_is_remote(ev->out_port) ? "tunnel"
+	                   : ev->out_port < DSE_MAX_PORTS && e->ports[ev->out_port].used
 	                       ? e->ports[ev->out_port].config.name
 	                       : "";
 	bool allowed = ev->action == DSE_FW_ALLOW;

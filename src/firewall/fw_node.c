@@ -8,6 +8,11 @@
  * "administratively prohibited" unreachable (RFC 792, RFC 4443), built in the packet's own
  * buffer and sent back out of its input port. ARP, IPv6 neighbour discovery and non-IP frames
  * pass untouched.
+ *
+ * Frames of the overlay pass here too: frames the switch sends to a remote workload (out_port a
+ * remote TEP, or every TEP of the segment) get only the sending port's "out" check and then go
+ * on to dse-overlay-encap; decapsulated frames (in_port a remote TEP) get only the receiving
+ * port's "in" check. A remote end has no policy of its own here: its host enforces it.
  */
 #include <rte_acl.h>
 #include <rte_graph_worker.h>
@@ -28,6 +33,7 @@
 enum fw_next {
 	FW_NEXT_PORT_TX,
 	FW_NEXT_DROP,
+	FW_NEXT_ENCAP,
 	FW_NEXT_COUNT,
 };
 
@@ -46,6 +52,29 @@ struct fw_tuple {
 	uint8_t src[16]; /* source address */
 	uint8_t dst[16]; /* destination address */
 };
+
+/* The class of a port's policy; remote TEPs have none. */
+static inline uint8_t
+class_of(const struct fw_snapshot *f, uint16_t port)
+{
+	return dse_port_is_remote(port) ? FW_NO_CLASS : f->port_class[port];
+}
+
+/* A port as the rules' port ids see it: group members are engine ports only. */
+static inline uint8_t
+acl_port_id(uint16_t port)
+{
+	return dse_port_is_remote(port) ? FW_PORT_ID_NONE : (uint8_t)port;
+}
+
+/* Whether two ports are the same end of a path. Every remote TEP counts as one: the checks
+ * of a path to or from a remote workload do not depend on the TEP (a first frame flooded to
+ * all of them, later ones to the one it was learned behind). */
+static inline bool
+same_end(uint16_t a, uint16_t b)
+{
+	return a == b || (dse_port_is_remote(a) && dse_port_is_remote(b));
+}
 
 static inline bool
 is_icmp(uint8_t proto)
@@ -143,8 +172,8 @@ acl_check(const struct fw_snapshot *f, uint8_t cls, const struct fw_tuple *t, ui
 	if (t->family == 4) {
 		struct fw_acl_key4 k = {.proto = t->proto,
 		                        .dir = dir,
-		                        .src_id = (uint8_t)in_port,
-		                        .dst_id = (uint8_t)out_port,
+		                        .src_id = acl_port_id(in_port),
+		                        .dst_id = acl_port_id(out_port),
 		                        .sport = t->sport,
 		                        .dport = t->dport};
 		memcpy(&k.src, t->src, 4);
@@ -155,8 +184,8 @@ acl_check(const struct fw_snapshot *f, uint8_t cls, const struct fw_tuple *t, ui
 	} else {
 		struct fw_acl_key6 k = {.proto = t->proto,
 		                        .dir = dir,
-		                        .src_id = (uint8_t)in_port,
-		                        .dst_id = (uint8_t)out_port,
+		                        .src_id = acl_port_id(in_port),
+		                        .dst_id = acl_port_id(out_port),
 		                        .sport = t->sport,
 		                        .dport = t->dport};
 		memcpy(k.src, t->src, 16);
@@ -183,7 +212,7 @@ static inline void
 decide(const struct fw_snapshot *f, const struct fw_tuple *t, uint16_t in_port, uint16_t out_port,
        struct fw_decision *d)
 {
-	uint8_t cin = f->port_class[in_port], cout = f->port_class[out_port];
+	uint8_t cin = class_of(f, in_port), cout = class_of(f, out_port);
 
 	d->rule_out =
 	    cin == FW_NO_CLASS ? NO_RULE : acl_check(f, cin, t, FW_ACL_DIR_OUT, in_port, out_port);
@@ -458,12 +487,15 @@ fw_one(const struct fw_snapshot *f, struct fw_worker_state *ws, struct fw_hits *
 
 	if (meta->ethertype != ETHERTYPE_IPV4 && meta->ethertype != ETHERTYPE_IPV6)
 		return FW_PASS;
-	if (f->port_class[in_port] == FW_NO_CLASS && f->port_class[out_port] == FW_NO_CLASS)
+	if (class_of(f, in_port) == FW_NO_CLASS && class_of(f, out_port) == FW_NO_CLASS)
 		return FW_PASS;
 
-	/* The switch may have pushed or popped a tag: find the headers where they are now. */
-	int shift = (s->ports[out_port].segment_vlan[meta->segment] != DSE_UNTAGGED ? 4 : 0) -
-	            ((meta->in_vlan & 0x8000) ? 4 : 0);
+	/* The switch may have pushed or popped a tag: find the headers where they are now. A
+	 * frame for a remote TEP is left as it came (the encapsulation removes its tag). */
+	int shift = dse_port_is_remote(out_port)
+	                ? 0
+	                : (s->ports[out_port].segment_vlan[meta->segment] != DSE_UNTAGGED ? 4 : 0) -
+	                      ((meta->in_vlan & 0x8000) ? 4 : 0);
 	uint8_t *frame = rte_pktmbuf_mtod(m, uint8_t *);
 	const uint8_t *end = frame + m->data_len;
 	const uint8_t *l3 = frame + meta->l3_offset + shift;
@@ -515,7 +547,7 @@ fw_one(const struct fw_snapshot *f, struct fw_worker_state *ws, struct fw_hits *
 		}
 		uint16_t exp_in = dir == CT_DIR_ORIG ? e->orig_in_port : e->orig_out_port;
 		uint16_t exp_out = dir == CT_DIR_ORIG ? e->orig_out_port : e->orig_in_port;
-		if (unlikely(exp_in != in_port || exp_out != out_port)) {
+		if (unlikely(!same_end(exp_in, in_port) || !same_end(exp_out, out_port))) {
 			/* Another path than the one decided (a flooded copy, a moved workload):
 			 * decide this packet on its own, as its direction's first packet would be.
 			 */
@@ -622,6 +654,29 @@ denied:
 	return FW_DROP;
 }
 
+/* Sends a burst on: drop[i] marks drops; frames for remote TEPs go to the overlay. The common
+ * case (all to local ports, nothing dropped) moves the whole stream. */
+static inline void
+fw_dispatch(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t nb,
+            const uint8_t *drop, uint16_t nb_drop)
+{
+	uint16_t nb_remote = 0;
+
+	for (uint16_t i = 0; i < nb; i++)
+		nb_remote += !drop[i] && dse_port_is_remote(dse_meta(objs[i])->out_port);
+	if (likely(nb_remote == 0)) {
+		dse_node_split(graph, node, objs, nb, drop, nb_drop, FW_NEXT_PORT_TX, FW_NEXT_DROP);
+		return;
+	}
+	for (uint16_t i = 0; i < nb; i++) {
+		rte_edge_t next = drop[i] ? FW_NEXT_DROP
+		                  : dse_port_is_remote(dse_meta(objs[i])->out_port)
+		                      ? FW_NEXT_ENCAP
+		                      : FW_NEXT_PORT_TX;
+		rte_node_enqueue_x1(graph, node, next, objs[i]);
+	}
+}
+
 static uint16_t
 fw_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t nb_objs)
 {
@@ -631,20 +686,27 @@ fw_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t
 	uint8_t drop[RTE_GRAPH_BURST_SIZE];
 	uint16_t nb_drop = 0;
 
+	if (unlikely(nb_objs > RTE_GRAPH_BURST_SIZE)) {
+		for (uint16_t i = 0; i < nb_objs; i++) {
+			enum fw_result r = f != NULL && f->enabled
+			                       ? fw_one(f, &fw_worker_state[w->index],
+			                                f->hits[w->index], s, objs[i])
+			                       : FW_PASS;
+			rte_edge_t next = r == FW_DROP ? FW_NEXT_DROP
+			                  : dse_port_is_remote(dse_meta(objs[i])->out_port)
+			                      ? FW_NEXT_ENCAP
+			                      : FW_NEXT_PORT_TX;
+			rte_node_enqueue_x1(graph, node, next, objs[i]);
+		}
+		return nb_objs;
+	}
 	if (f == NULL || !f->enabled) {
-		rte_node_next_stream_move(graph, node, FW_NEXT_PORT_TX);
+		memset(drop, 0, nb_objs);
+		fw_dispatch(graph, node, objs, nb_objs, drop, 0);
 		return nb_objs;
 	}
 	struct fw_worker_state *ws = &fw_worker_state[w->index];
 	struct fw_hits *hits = f->hits[w->index];
-	if (unlikely(nb_objs > RTE_GRAPH_BURST_SIZE)) {
-		for (uint16_t i = 0; i < nb_objs; i++) {
-			enum fw_result r = fw_one(f, ws, hits, s, objs[i]);
-			rte_node_enqueue_x1(graph, node,
-			                    r == FW_DROP ? FW_NEXT_DROP : FW_NEXT_PORT_TX, objs[i]);
-		}
-		return nb_objs;
-	}
 	for (uint16_t i = 0; i < nb_objs; i++) {
 		if (i + 2 < nb_objs)
 			rte_prefetch0(rte_pktmbuf_mtod((struct rte_mbuf *)objs[i + 2], void *));
@@ -652,7 +714,7 @@ fw_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t
 		drop[i] = r == FW_DROP;
 		nb_drop += drop[i];
 	}
-	dse_node_split(graph, node, objs, nb_objs, drop, nb_drop, FW_NEXT_PORT_TX, FW_NEXT_DROP);
+	fw_dispatch(graph, node, objs, nb_objs, drop, nb_drop);
 	return nb_objs;
 }
 
@@ -671,6 +733,7 @@ static struct rte_node_register fw_node = {
         {
             [FW_NEXT_PORT_TX] = "dse-port-tx",
             [FW_NEXT_DROP] = "dse-drop",
+            [FW_NEXT_ENCAP] = "dse-overlay-encap",
         },
 };
 

@@ -5,8 +5,9 @@
  * destination is broadcast, multicast or unknown. Frames never leave their segment: a port
  * receives a segment's frames untagged or with the tag that segment has on that port.
  * Segments that span hosts also have remote workloads, learned from decapsulated frames as
- * "ports" DSE_PORT_REMOTE | TEP: their frames go to dse-overlay-encap, and floods reach the
- * segment's remote TEPs too, except floods that came from a tunnel (split horizon).
+ * "ports" DSE_PORT_REMOTE | TEP: their frames go (through dse-firewall, which checks them
+ * against the sending port's policy) to dse-overlay-encap, and floods reach the segment's
+ * remote TEPs too, except floods that came from a tunnel (split horizon).
  */
 #include <string.h>
 
@@ -19,9 +20,8 @@
 #include "switch/mac_table.h"
 
 enum switch_next {
-	SWITCH_NEXT_PORT_TX,
+	SWITCH_NEXT_PORT_TX, /* dse-firewall, then port-tx or the overlay by out_port */
 	SWITCH_NEXT_DROP,
-	SWITCH_NEXT_ENCAP,
 	SWITCH_NEXT_COUNT,
 };
 
@@ -117,7 +117,7 @@ switch_flood(struct rte_graph *graph, struct rte_node *node, const struct dse_sn
 	if (to_remote) {
 		/* The overlay replicates it to each remote TEP of the segment. */
 		meta->out_port = DSE_PORT_REMOTE_FLOOD;
-		rte_node_enqueue_x1(graph, node, SWITCH_NEXT_ENCAP, m);
+		rte_node_enqueue_x1(graph, node, SWITCH_NEXT_PORT_TX, m);
 		return;
 	}
 	enum dse_drop_reason r = switch_output(s, m, seg->flood[last].port, seg->flood[last].vlan);
@@ -206,8 +206,7 @@ switch_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint
 		mac_table_prefetch(s->macs, dst_hashes[i]);
 	}
 	void **to_tx = rte_node_next_stream_get(graph, node, SWITCH_NEXT_PORT_TX, nb_objs);
-	void **to_encap = NULL;
-	uint16_t nb_tx = 0, nb_encap = 0;
+	uint16_t nb_tx = 0;
 	for (uint16_t i = 0; i < nb_objs; i++) {
 		struct rte_mbuf *m = objs[i];
 		enum dse_drop_reason drop = DSE_DROP_NONE;
@@ -228,22 +227,16 @@ switch_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint
 				/* Flooding enqueues on its own: hand over what is staged first so
 				 * the stream buffer is not reallocated under to_tx. */
 				rte_node_next_stream_put(graph, node, SWITCH_NEXT_PORT_TX, nb_tx);
-				if (to_encap != NULL)
-					rte_node_next_stream_put(graph, node, SWITCH_NEXT_ENCAP,
-					                         nb_encap);
 				switch_flood(graph, node, s, m, c);
 				to_tx = rte_node_next_stream_get(graph, node, SWITCH_NEXT_PORT_TX,
 				                                 nb_objs - i);
-				to_encap = NULL;
-				nb_tx = nb_encap = 0;
+				nb_tx = 0;
 				continue;
 			}
 			if (dse_port_is_remote(out)) {
-				if (to_encap == NULL)
-					to_encap = rte_node_next_stream_get(
-					    graph, node, SWITCH_NEXT_ENCAP, nb_objs - i);
+				/* Left as it came: the encapsulation drops any tag. */
 				dse_meta(m)->out_port = out;
-				to_encap[nb_encap++] = m;
+				to_tx[nb_tx++] = m;
 				continue;
 			}
 			drop = switch_output(s, m, out,
@@ -257,8 +250,6 @@ switch_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint
 		to_tx[nb_tx++] = m;
 	}
 	rte_node_next_stream_put(graph, node, SWITCH_NEXT_PORT_TX, nb_tx);
-	if (to_encap != NULL)
-		rte_node_next_stream_put(graph, node, SWITCH_NEXT_ENCAP, nb_encap);
 	return nb_objs;
 }
 
@@ -278,7 +269,6 @@ static struct rte_node_register switch_node = {
             /* Every switched frame passes the firewall, which knows both ports. */
             [SWITCH_NEXT_PORT_TX] = "dse-firewall",
             [SWITCH_NEXT_DROP] = "dse-drop",
-            [SWITCH_NEXT_ENCAP] = "dse-overlay-encap",
         },
 };
 
