@@ -81,6 +81,15 @@ with tempfile.TemporaryDirectory() as d:
     check(inner.haslayer(UDP) and inner[UDP].dport == 5001 and inner[IP].dst.startswith("198.19."),
           "inner Ethernet/IPv4/UDP frame")
 
+    # --reply: the same flows in the other direction, packet for packet.
+    fwd = gen(p, "--flows", "2000", "--dst-macs", "10", "--fixed-src-mac")
+    rev = gen(q, "--flows", "2000", "--dst-macs", "10", "--fixed-src-mac", "--reply")
+    check(len(rev) == len(fwd) == 2000, "reply file as long as the forward file")
+    check(all(a[Ether].src == b[Ether].dst and a[Ether].dst == b[Ether].src and
+              a[IP].src == b[IP].dst and a[IP].dst == b[IP].src and
+              a[UDP].sport == b[UDP].dport and a[UDP].dport == b[UDP].sport
+              for a, b in zip(fwd, rev)), "each reply swaps MACs, addresses and ports")
+
     # Bad options are refused.
     r = subprocess.run([GEN, "--flows", "0", "-o", p], capture_output=True)
     check(r.returncode != 0, "--flows 0 refused")

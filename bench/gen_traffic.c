@@ -5,8 +5,11 @@
  * Ethernet/IPv4/UDP/Geneve header (RFC 8926). Flow i (0 <= i < flows) has its own source MAC,
  * source IPv4 address and source UDP port; its destination MAC and IPv4 address are those of
  * destination host i % dst-macs. Packets appear in round-robin flow order, so that a replay
- * visits every flow once per pass. The output depends only on the options: two runs with the
- * same options write the same bytes. All addresses lie in 198.18.0.0/15 (RFC 2544).
+ * visits every flow once per pass. With --reply every frame is the answer of its flow instead
+ * (addresses and ports swapped): a file and its reply file, replayed on two ports, make every
+ * flow a two-way conversation, as a stateful firewall needs to see to call it established. The
+ * output depends only on the options: two runs with the same options write the same bytes. All
+ * addresses lie in 198.18.0.0/15 (RFC 2544).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -44,6 +47,7 @@ struct traffic_options {
 	uint8_t outer_dst_mac[6]; /* Geneve: underlay next hop (the receiving TEP's MAC) */
 	const char *output;       /* pcap file to write; NULL with print_dst_macs */
 	bool print_dst_macs;      /* print the destination MACs, one a line, instead */
+	bool reply;               /* write each flow's reply (host to flow source) instead */
 };
 
 static void
@@ -160,12 +164,20 @@ build_frame(const struct traffic_options *opt, uint32_t flow, uint8_t *frame, ui
 	}
 	src_mac_of(opt, flow, src_mac);
 	dst_mac_of(host, dst_mac);
-	write_eth(inner, dst_mac, src_mac, ETHERTYPE_IPV4);
 	/* Source 198.18.0.0 + low 16 bits of the flow, destination 198.19.0.0 + host. */
-	write_ipv4(inner + ETH_HEADER_LEN, 0xc6120000 | (flow & 0xffff),
-	           0xc6130000 | (host & 0xffff), inner_len - ETH_HEADER_LEN);
-	write_udp(inner + ETH_HEADER_LEN + IPV4_HEADER_LEN, SRC_UDP_PORT_BASE + (flow >> 16),
-	          DST_UDP_PORT, inner_len - ETH_HEADER_LEN - IPV4_HEADER_LEN);
+	uint32_t src_ip = 0xc6120000 | (flow & 0xffff), dst_ip = 0xc6130000 | (host & 0xffff);
+	uint16_t src_port = (uint16_t)(SRC_UDP_PORT_BASE + (flow >> 16)), dst_port = DST_UDP_PORT;
+	if (opt->reply) {
+		write_eth(inner, src_mac, dst_mac, ETHERTYPE_IPV4);
+		write_ipv4(inner + ETH_HEADER_LEN, dst_ip, src_ip, inner_len - ETH_HEADER_LEN);
+		write_udp(inner + ETH_HEADER_LEN + IPV4_HEADER_LEN, dst_port, src_port,
+		          inner_len - ETH_HEADER_LEN - IPV4_HEADER_LEN);
+		return;
+	}
+	write_eth(inner, dst_mac, src_mac, ETHERTYPE_IPV4);
+	write_ipv4(inner + ETH_HEADER_LEN, src_ip, dst_ip, inner_len - ETH_HEADER_LEN);
+	write_udp(inner + ETH_HEADER_LEN + IPV4_HEADER_LEN, src_port, dst_port,
+	          inner_len - ETH_HEADER_LEN - IPV4_HEADER_LEN);
 }
 
 /* Writes the file; returns 0 or a negative errno. */
@@ -229,6 +241,8 @@ usage(FILE *out)
 	    "                          outer 198.19.0.2 -> 198.19.0.1, frame size is the outer\n"
 	    "      --outer-dst-mac MAC outer destination MAC (default 02:54:00:00:00:01)\n"
 	    "  -o, --output FILE       pcap file to write\n"
+	    "      --reply             write each flow's reply instead (host -> flow source,\n"
+	    "                          addresses, MACs and ports swapped)\n"
 	    "      --print-dst-macs    print the destination MACs, one a line\n",
 	    MIN_PACKETS);
 }
@@ -268,7 +282,7 @@ parse_mac(const char *text, uint8_t *mac)
 static int
 parse_options(int argc, char **argv, struct traffic_options *opt)
 {
-	enum { OPT_FIXED_SRC = 256, OPT_GENEVE, OPT_OUTER_MAC, OPT_PRINT };
+	enum { OPT_FIXED_SRC = 256, OPT_GENEVE, OPT_OUTER_MAC, OPT_PRINT, OPT_REPLY };
 	static const struct option longopts[] = {
 	    {"flows", required_argument, NULL, 'f'},
 	    {"dst-macs", required_argument, NULL, 'd'},
@@ -279,6 +293,7 @@ parse_options(int argc, char **argv, struct traffic_options *opt)
 	    {"geneve", required_argument, NULL, OPT_GENEVE},
 	    {"outer-dst-mac", required_argument, NULL, OPT_OUTER_MAC},
 	    {"print-dst-macs", no_argument, NULL, OPT_PRINT},
+	    {"reply", no_argument, NULL, OPT_REPLY},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -315,6 +330,9 @@ parse_options(int argc, char **argv, struct traffic_options *opt)
 			break;
 		case OPT_PRINT:
 			opt->print_dst_macs = true;
+			break;
+		case OPT_REPLY:
+			opt->reply = true;
 			break;
 		case 'h':
 			usage(stdout);

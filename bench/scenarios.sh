@@ -14,8 +14,13 @@
 #   SC_OVS_UNAVAILABLE  non-empty: OVS not measured, with this reason
 #   SC_OVS_MEMORY       OVS dpdk-socket-mem (MB)
 #   SC_CONDITIONS       what exactly is measured (goes into the JSON and the table notes)
+#   SC_REPLY            1: a second file with every flow's replies (SC_TRAFFIC_REPLY), replayed
+#                       on a second port; throughput counts both directions
+#   SC_DSE_TX_PORTS     the engine ports whose transmitted packets are counted (default sink)
+#   SC_MEASURE          empty: Mpps; ct-new: new connections/s (bench/lib/fw.sh)
+#   SC_OVS_NOTE         how OVS is configured, for the notes
 
-ALL_SCENARIOS=(l2 l2-1m geneve-encap geneve-decap)
+ALL_SCENARIOS=(l2 l2-1m geneve-encap geneve-decap fw-est-1k fw-est-100k fw-est-1k-100r fw-est-100k-100r fw-new)
 SCALING_FLOWS=(1 10 100 1000 10000 100000 1000000)
 
 # At most this many destination MACs: each is a static-macs entry of the engine config, and
@@ -26,6 +31,8 @@ scenario_reset() {
     SC_DESC="" SC_UNAVAILABLE="" SC_FLOWS=10000 SC_DST_MACS=1 SC_FRAME_SIZE=64 SC_GEN_ARGS=""
     SC_PACKETS=0 SC_DSE_CONFIG_FN="" SC_DSE_MEMORY=1024 SC_DSE_MBUFS=0 SC_OVS_SETUP_FN="" SC_OVS_UNAVAILABLE=""
     SC_OVS_MEMORY=1024 SC_CONDITIONS="" SC_MAC_TABLE_SIZE=65536 SC_GEN_ARGS_TAG=""
+    SC_REPLY=0 SC_TRAFFIC_REPLY="" SC_DSE_TX_PORTS=sink SC_MEASURE="" SC_FW_RULES=0
+    SC_SERVER_PORT=sink SC_OVS_NOTE=""
 }
 
 # scenario_define NAME: sets SC_* for NAME; returns 1 for an unknown name
@@ -41,10 +48,20 @@ scenario_define() {
     geneve-decap)
         SC_DESC="Geneve frames from the uplink delivered decapsulated to a local port"
         SC_UNAVAILABLE="not yet available: the overlay (src/overlay) does not exist yet" ;;
+    fw-est-1k) fw_est_scenario 1000 10000 ;;
+    fw-est-100k) fw_est_scenario 100000 10000 ;;
+    fw-est-1k-100r) fw_est_scenario 1000 100 ;;
+    fw-est-100k-100r) fw_est_scenario 100000 100 ;;
+    fw-new) fw_new_scenario 10000 ;;
     *) return 1 ;;
     esac
     SC_TRAFFIC=$TRAFFIC_DIR/udp-f$SC_FLOWS-d$SC_DST_MACS-s$SC_FRAME_SIZE$SC_GEN_ARGS_TAG.pcap
+    (( SC_REPLY )) && SC_TRAFFIC_REPLY=${SC_TRAFFIC%.pcap}-reply.pcap
+    return 0
 }
+
+# ---- fw-*: the stateful firewall (bench/lib/fw.sh)
+. "$(dirname "${BASH_SOURCE[0]}")/lib/fw.sh"
 
 # ---- l2: one segment, MAC learning on the source port, static destination MACs on the sink
 
@@ -119,6 +136,11 @@ l2_ovs_setup() {
 # make_traffic: writes the scenario's pcap unless an identical one is there already
 make_traffic() {
     mkdir -p "$TRAFFIC_DIR"
+    if [[ -n $SC_TRAFFIC_REPLY && ! -s $SC_TRAFFIC_REPLY ]]; then
+        "$GEN_TRAFFIC" --flows "$SC_FLOWS" --dst-macs "$SC_DST_MACS" --frame-size "$SC_FRAME_SIZE" \
+            $SC_GEN_ARGS --reply -o "$SC_TRAFFIC_REPLY.tmp" &&
+            mv "$SC_TRAFFIC_REPLY.tmp" "$SC_TRAFFIC_REPLY" || return 1
+    fi
     [[ -s $SC_TRAFFIC ]] && return 0
     "$GEN_TRAFFIC" --flows "$SC_FLOWS" --dst-macs "$SC_DST_MACS" --frame-size "$SC_FRAME_SIZE" \
         $SC_GEN_ARGS -o "$SC_TRAFFIC.tmp" && mv "$SC_TRAFFIC.tmp" "$SC_TRAFFIC"

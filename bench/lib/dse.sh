@@ -8,10 +8,11 @@ dse_available() { [[ -x $DSED && -x $DSECTL ]]; }
 
 dsectl_run() { "$DSECTL" --socket "$DSE_SOCK" "$@"; }
 
+# the transmitted packets of the scenario's output ports (SC_DSE_TX_PORTS), summed
 dse_sink_tx_packets() {
     dsectl_run --json show ports >"$WORK/dse-ports.json" 2>>"$DSE_LOG" || return 1
     json_get "$WORK/dse-ports.json" \
-        "[p for p in (d['ports'] if isinstance(d, dict) else d) if p['name'] == 'sink'][0]['tx_packets']"
+        "sum(p['tx_packets'] for p in (d['ports'] if isinstance(d, dict) else d) if p['name'] in '${SC_DSE_TX_PORTS:-sink}'.split())"
 }
 
 dse_stop() {
@@ -42,7 +43,7 @@ tsc_hz_fallback() {
 # measure_dse: sets DSE_MPPS DSE_READINGS DSE_CYCLES DSE_P50 DSE_P99 DSE_P999 DSE_MEM DSE_NOTE
 measure_dse() {
     DSE_MPPS="" DSE_READINGS="" DSE_CYCLES="" DSE_P50="" DSE_P99="" DSE_P999="" DSE_MEM=""
-    DSE_NOTE="" DSE_SEGMENT_MACS=""
+    DSE_NOTE="" DSE_SEGMENT_MACS="" DSE_FW_NOTE=""
     dse_available || { DSE_NOTE="engine not built ($DSED)"; return 0; }
     local config=$WORK/dse-$SCENARIO.yaml i
     DSE_SOCK=$WORK/dse-$SCENARIO.sock DSE_LOG=$WORK/dse-$SCENARIO.log
@@ -62,11 +63,20 @@ measure_dse() {
     sleep "$WARMUP_S"
     dsectl_run stats clear >>"$DSE_LOG" 2>&1 || log "dsectl stats clear failed"
     MEASURED_PIDS=$DSE_PID
-    if take_readings dse_sink_tx_packets "$READINGS_N" "$SECONDS_PER_READING"; then
+    if [[ $SC_MEASURE == ct-new ]]; then
+        # new connections/s: passes of the file into an empty table (bench/lib/fw.sh)
+        if dse_ct_new_readings "$READINGS_N"; then
+            DSE_MPPS=$MEDIAN_MPPS DSE_READINGS=$READINGS
+        else
+            DSE_NOTE="dsed connection set-up readings failed (see $DSE_LOG)"
+        fi
+    elif take_readings dse_sink_tx_packets "$READINGS_N" "$SECONDS_PER_READING"; then
         DSE_MPPS=$MEDIAN_MPPS DSE_READINGS=$READINGS
     else
         DSE_NOTE="dsed readings failed (see $DSE_LOG)"
     fi
+    DSE_FW_NOTE=""
+    (( SC_FW_RULES )) && DSE_FW_NOTE=$(fw_conntrack_note)
     local stats=$WORK/dse-$SCENARIO-stats.json engine=$WORK/dse-$SCENARIO-engine.json hz=""
     if dsectl_run --json show stats >"$stats" 2>>"$DSE_LOG"; then
         DSE_P50=$(json_get "$stats" "find(d, 'latency')['p50_us']")

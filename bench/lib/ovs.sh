@@ -66,15 +66,19 @@ ovs_null_port() {   # BRIDGE NAME OFPORT
         options:dpdk-devargs="net_null_$2_$$_$OVS_PORTS,no-rx=1"
 }
 
+# the transmitted packets of OVS_OUT_PORTS (default OVS_OUT_PORT), summed
 ovs_sink_tx_packets() {
-    ovs_ofctl dump-ports "$OVS_OUT_BRIDGE" "$OVS_OUT_PORT" |
-        awk '/tx pkts/ {sub("pkts=", "", $2); sub(",", "", $2); print $2}'
+    local p
+    for p in ${OVS_OUT_PORTS:-$OVS_OUT_PORT}; do
+        ovs_ofctl dump-ports "$OVS_OUT_BRIDGE" "$p" |
+            awk '/tx pkts/ {sub("pkts=", "", $2); sub(",", "", $2); print $2}'
+    done | awk '{s += $1} END {print s}'
 }
 
 # measure_ovs: sets OVS_MPPS OVS_READINGS OVS_NOTE. The scenario's SC_OVS_SETUP_FN builds
 # the bridges and sets OVS_OUT_BRIDGE / OVS_OUT_PORT.
 measure_ovs() {
-    OVS_MPPS="" OVS_READINGS="" OVS_NOTE=""
+    OVS_MPPS="" OVS_READINGS="" OVS_NOTE="" OVS_OUT_PORTS=""
     ovs_available || { OVS_NOTE="openvswitch-switch-dpdk not installed"; return 0; }
     [[ -z $SC_OVS_UNAVAILABLE ]] || { OVS_NOTE=$SC_OVS_UNAVAILABLE; return 0; }
     if ! ovs_start "$SC_OVS_MEMORY" >"$WORK/ovs-$SCENARIO.log" 2>&1; then
@@ -88,7 +92,13 @@ measure_ovs() {
     sleep "$OVS_WARMUP_S"       # upcalls, megaflows, MAC learning
     ovs_appctl dpif-netdev/pmd-stats-clear >/dev/null 2>&1 || true
     MEASURED_PIDS="$(cat "$OVS_RUN/ovs-vswitchd.pid" "$OVS_RUN/ovsdb-server.pid" 2>/dev/null)"
-    if take_readings ovs_sink_tx_packets "$READINGS_N" "$SECONDS_PER_READING"; then
+    if [[ $SC_MEASURE == ct-new ]]; then
+        if ovs_ct_new_readings "$READINGS_N"; then
+            OVS_MPPS=$MEDIAN_MPPS OVS_READINGS=$READINGS
+        else
+            OVS_NOTE="OVS connection set-up readings failed (see $WORK/ovs-$SCENARIO.log)"
+        fi
+    elif take_readings ovs_sink_tx_packets "$READINGS_N" "$SECONDS_PER_READING"; then
         OVS_MPPS=$MEDIAN_MPPS OVS_READINGS=$READINGS
     else
         OVS_NOTE="OVS readings failed (see $OVS_RUN)"

@@ -17,15 +17,18 @@ testpmd_stop() {
     rm -f /dev/hugepages/bench-tp-$$-*
 }
 
-# prints the sink port's TX-packets: asks testpmd, then reads its answer from the log
+# prints the sink port's TX-packets (two-way scenarios: both ports' summed): asks testpmd,
+# then reads its answer from the log
+TP_TX_PORTS=1
 testpmd_tx_packets() {
-    local before n
+    local before n p want
     before=$(grep -c "TX-packets" "$TP_LOG" || true)
-    echo "show port stats 1" >&7
+    want=0
+    for p in $TP_TX_PORTS; do echo "show port stats $p" >&7; want=$((want + 1)); done
     for _ in $(seq 100); do
         n=$(grep -c "TX-packets" "$TP_LOG" || true)
-        if (( n > before )); then
-            grep "TX-packets" "$TP_LOG" | tail -1 | awk '{print $2}'
+        if (( n >= before + want )); then
+            grep "TX-packets" "$TP_LOG" | tail -"$want" | awk '{s += $2} END {print s}'
             return 0
         fi
         sleep 0.05
@@ -39,13 +42,22 @@ measure_testpmd() {
     TP_MPPS="" TP_READINGS="" TP_NOTE=""
     command -v dpdk-testpmd >/dev/null || { TP_NOTE="dpdk-testpmd not installed"; return 0; }
     # net_pcap infinite_rx copies the whole file into mbufs first: the pool holds it all.
+    local vdevs=(--vdev "net_pcap0,rx_pcap=$SC_TRAFFIC,infinite_rx=1" --vdev "net_null1,no-rx=1")
+    TP_TX_PORTS=1
+    if [[ -n ${SC_TRAFFIC_REPLY:-} ]]; then
+        # two-way: each port replays one direction and transmits the other's (io forwarding
+        # pairs port 0 with port 1)
+        vdevs=(--vdev "net_pcap0,rx_pcap=$SC_TRAFFIC,infinite_rx=1"
+               --vdev "net_pcap1,rx_pcap=$SC_TRAFFIC_REPLY,infinite_rx=1")
+        TP_TX_PORTS="0 1" packets=$((2 * packets))
+    fi
     mbufs=$((packets + 32768)); mbuf_size=2176
     mem=$(( (mbufs * (mbuf_size + 256) / 1048576) + 256 ))
     TP_LOG=$WORK/testpmd-$SCENARIO.log TP_FIFO=$WORK/testpmd-$SCENARIO.fifo
     rm -f "$TP_FIFO"; mkfifo "$TP_FIFO"
     stdbuf -oL dpdk-testpmd -l 0,1 --main-lcore 0 --no-pci --file-prefix "bench-tp-$$" \
         --socket-mem "$mem" --huge-unlink \
-        --vdev "net_pcap0,rx_pcap=$SC_TRAFFIC,infinite_rx=1" --vdev "net_null1,no-rx=1" -- -i \
+        "${vdevs[@]}" -- -i \
         --nb-cores=1 --forward-mode=io --rxq=1 --txq=1 --burst=32 \
         --total-num-mbufs="$mbufs" --mbuf-size="$mbuf_size" <"$TP_FIFO" >"$TP_LOG" 2>&1 &
     TP_PID=$!

@@ -478,17 +478,41 @@ entry_open(struct ct_entry *e, const struct fw_snapshot *f, bool src_first,
 	proto_of(e->key.proto)->open(e, p);
 }
 
-static inline enum fw_result
-fw_one(const struct fw_snapshot *f, struct fw_worker_state *ws, struct fw_hits *hits,
-       const struct dse_snapshot *s, struct rte_mbuf *m)
+/* What the first look at a packet found, kept for the next steps of its burst. */
+struct fw_pkt {
+	struct fw_tuple t;  /* addresses and ports */
+	struct ct_key k;    /* its connection's key */
+	uint64_t h;         /* hash of k */
+	const uint8_t *l3;  /* L3 header, where it is after the switch */
+	const uint8_t *l4;  /* L4 header, NULL if none */
+	struct ct_pkt p;    /* what the trackers look at */
+	struct ct_entry *e; /* its connection, NULL if not found (yet) */
+	uint8_t type;       /* ICMP type, 0 otherwise */
+	bool src_first;     /* the source is key endpoint 0 */
+	bool stateless;     /* no connection of its own */
+	uint8_t result;     /* FW_PASS or FW_DROP if already decided, else FW_MORE */
+};
+
+#define FW_MORE  0xff /* fw_pkt.result: the packet needs the table and the rules */
+#define FW_CHUNK 32   /* packets taken through the steps together */
+
+/*
+ * Step 1: reads the packet's tuple and key and prefetches the table buckets its connection
+ * would be in, so that a burst's lookups overlap their memory latency.
+ */
+static inline void
+fw_prepare(const struct fw_snapshot *f, const struct dse_snapshot *s, struct rte_mbuf *m,
+           struct fw_pkt *pk)
 {
 	struct dse_pkt_meta *meta = dse_meta(m);
 	uint16_t in_port = meta->in_port, out_port = meta->out_port;
 
+	pk->e = NULL;
+	pk->result = FW_PASS;
 	if (meta->ethertype != ETHERTYPE_IPV4 && meta->ethertype != ETHERTYPE_IPV6)
-		return FW_PASS;
+		return;
 	if (class_of(f, in_port) == FW_NO_CLASS && class_of(f, out_port) == FW_NO_CLASS)
-		return FW_PASS;
+		return;
 
 	/* The switch may have pushed or popped a tag: find the headers where they are now. A
 	 * frame for a remote TEP is left as it came (the encapsulation removes its tag). */
@@ -501,33 +525,73 @@ fw_one(const struct fw_snapshot *f, struct fw_worker_state *ws, struct fw_hits *
 	const uint8_t *l3 = frame + meta->l3_offset + shift;
 	const uint8_t *l4 = meta->l4_offset ? frame + meta->l4_offset + shift : NULL;
 	uint8_t family = meta->ethertype == ETHERTYPE_IPV4 ? 4 : 6;
-	struct fw_tuple t;
 
-	if (!tuple_read(&t, family, meta->l4_proto, l3, l4, end)) {
+	if (!tuple_read(&pk->t, family, meta->l4_proto, l3, l4, end)) {
 		dse_drop_mark(m, DSE_DROP_L4_TRUNCATED);
-		return FW_DROP;
+		pk->result = FW_DROP;
+		return;
 	}
-	uint32_t now = dse_now_s;
-	uint8_t type = l4 && is_icmp(t.proto) ? l4[0] : 0;
-	if (t.proto == 58 && l4 && icmp6_is_nd(type))
-		return FW_PASS;
-	struct ct_pkt p = {.l4 = l4, .l4_len = l4 ? (uint32_t)(end - l4) : 0};
-	if (t.proto == 6 && l4) {
+	uint8_t type = l4 && is_icmp(pk->t.proto) ? l4[0] : 0;
+	if (pk->t.proto == 58 && l4 && icmp6_is_nd(type))
+		return;
+	pk->p = (struct ct_pkt){.l4 = l4, .l4_len = l4 ? (uint32_t)(end - l4) : 0};
+	if (pk->t.proto == 6 && l4) {
 		uint32_t l3len = family == 4 ? net_get_be16(l3 + NET_IPV4_OFF_TOTAL_LENGTH)
 		                             : NET_IPV6_HEADER_LEN +
 		                                   net_get_be16(l3 + NET_IPV6_OFF_PAYLOAD_LENGTH);
 		if (l3 + l3len <= end)
-			p.l4_len = (uint32_t)(l3 + l3len - l4);
-		p.tcp_flags = net_tcp_flags(l4);
+			pk->p.l4_len = (uint32_t)(l3 + l3len - l4);
+		pk->p.tcp_flags = net_tcp_flags(l4);
 	}
-
+	pk->l3 = l3;
+	pk->l4 = l4;
+	pk->type = type;
 	/* Non-first fragments, ICMP errors and ICMP other than echo: no connection of their own. */
-	bool stateless = l4 == NULL || (is_icmp(t.proto) && !icmp_is_echo(t.proto, type));
-	struct ct_key k;
-	bool src_first = key_make(&k, &t, meta->segment);
-	uint64_t h = ct_key_hash(&k);
-	struct ct_entry *e = stateless ? NULL : ct_lookup(f->ct, &k, h);
+	pk->stateless = l4 == NULL || (is_icmp(pk->t.proto) && !icmp_is_echo(pk->t.proto, type));
+	pk->src_first = key_make(&pk->k, &pk->t, meta->segment);
+	pk->h = ct_key_hash(&pk->k);
+	pk->result = FW_MORE;
+	if (!pk->stateless)
+		ct_prefetch(f->ct, pk->h);
+}
+
+/* Step 2: finds the packet's connection (its buckets are in cache by now) and prefetches it. */
+static inline void
+fw_find(const struct fw_snapshot *f, struct fw_pkt *pk)
+{
+	if (pk->result != FW_MORE || pk->stateless)
+		return;
+	pk->e = ct_lookup(f->ct, &pk->k, pk->h);
+	if (pk->e != NULL) {
+		rte_prefetch0(pk->e);
+		rte_prefetch0((const uint8_t *)pk->e + RTE_CACHE_LINE_SIZE);
+	}
+}
+
+/* Step 3: tracks the packet in its connection, or decides a new one by the rules. */
+static inline enum fw_result
+fw_one(const struct fw_snapshot *f, struct fw_worker_state *ws, struct fw_hits *hits,
+       struct rte_mbuf *m, struct fw_pkt *pk)
+{
+	struct dse_pkt_meta *meta = dse_meta(m);
+	uint16_t in_port = meta->in_port, out_port = meta->out_port;
+	const struct fw_tuple t = pk->t;
+	const uint8_t *l3 = pk->l3, *l4 = pk->l4;
+	const uint8_t *end = rte_pktmbuf_mtod(m, const uint8_t *) + m->data_len;
+	struct ct_pkt p = pk->p;
+	uint8_t type = pk->type;
+	bool stateless = pk->stateless, src_first = pk->src_first;
+	struct ct_key k = pk->k;
+	uint64_t h = pk->h;
+	uint32_t now = dse_now_s;
+	struct ct_entry *e = pk->e;
 	struct fw_decision d;
+
+	if (pk->result != FW_MORE)
+		return (enum fw_result)pk->result;
+	/* An earlier packet of the burst may have created the connection since step 2. */
+	if (e == NULL && !stateless)
+		e = ct_lookup(f->ct, &k, h);
 
 	if (e != NULL) {
 		enum ct_dir dir = src_first == e->orig_is_first ? CT_DIR_ORIG : CT_DIR_REPLY;
@@ -685,13 +749,17 @@ fw_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t
 	const struct fw_snapshot *f = s->fw;
 	uint8_t drop[RTE_GRAPH_BURST_SIZE];
 	uint16_t nb_drop = 0;
+	struct fw_pkt pk[FW_CHUNK];
 
 	if (unlikely(nb_objs > RTE_GRAPH_BURST_SIZE)) {
 		for (uint16_t i = 0; i < nb_objs; i++) {
-			enum fw_result r = f != NULL && f->enabled
-			                       ? fw_one(f, &fw_worker_state[w->index],
-			                                f->hits[w->index], s, objs[i])
-			                       : FW_PASS;
+			enum fw_result r = FW_PASS;
+			if (f != NULL && f->enabled) {
+				fw_prepare(f, s, objs[i], &pk[0]);
+				fw_find(f, &pk[0]);
+				r = fw_one(f, &fw_worker_state[w->index], f->hits[w->index],
+				           objs[i], &pk[0]);
+			}
 			rte_edge_t next = r == FW_DROP ? FW_NEXT_DROP
 			                  : dse_port_is_remote(dse_meta(objs[i])->out_port)
 			                      ? FW_NEXT_ENCAP
@@ -707,12 +775,23 @@ fw_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t
 	}
 	struct fw_worker_state *ws = &fw_worker_state[w->index];
 	struct fw_hits *hits = f->hits[w->index];
-	for (uint16_t i = 0; i < nb_objs; i++) {
-		if (i + 2 < nb_objs)
-			rte_prefetch0(rte_pktmbuf_mtod((struct rte_mbuf *)objs[i + 2], void *));
-		enum fw_result r = fw_one(f, ws, hits, s, objs[i]);
-		drop[i] = r == FW_DROP;
-		nb_drop += drop[i];
+	/* In chunks: all tuples and bucket prefetches, then all lookups and entry prefetches,
+	 * then the work, so each step finds in cache what the previous one asked for. */
+	for (uint16_t c = 0; c < nb_objs; c += FW_CHUNK) {
+		uint16_t n = RTE_MIN((uint16_t)FW_CHUNK, (uint16_t)(nb_objs - c));
+		for (uint16_t i = 0; i < n; i++) {
+			if (i + 2 < n)
+				rte_prefetch0(
+				    rte_pktmbuf_mtod((struct rte_mbuf *)objs[c + i + 2], void *));
+			fw_prepare(f, s, objs[c + i], &pk[i]);
+		}
+		for (uint16_t i = 0; i < n; i++)
+			fw_find(f, &pk[i]);
+		for (uint16_t i = 0; i < n; i++) {
+			enum fw_result r = fw_one(f, ws, hits, objs[c + i], &pk[i]);
+			drop[c + i] = r == FW_DROP;
+			nb_drop += drop[c + i];
+		}
 	}
 	fw_dispatch(graph, node, objs, nb_objs, drop, nb_drop);
 	return nb_objs;
