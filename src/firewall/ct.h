@@ -181,6 +181,37 @@ ct_lookup(struct ct_table *t, const struct ct_key *k, uint64_t h)
 	return e ? e : ct_bucket_find(t, ct_bucket2(t, h), sig, k);
 }
 
+/* The first slot whose signature matches h, or UINT32_MAX: a likely place of the entry, found
+ * from the signature buckets alone so that the entry can be prefetched before its key is
+ * compared (ct_slot_entry). */
+static inline uint32_t
+ct_sig_slot(const struct ct_table *t, uint64_t h)
+{
+	uint32_t sig = ct_sig(h);
+	uint32_t buckets[2] = {ct_bucket1(t, h), ct_bucket2(t, h)};
+
+	for (unsigned b = 0; b < 2; b++) {
+		const uint32_t *sigs = &t->sigs[(size_t)buckets[b] * CT_BUCKET_SLOTS];
+		for (unsigned i = 0; i < CT_BUCKET_SLOTS; i++)
+			if (__atomic_load_n(&sigs[i], __ATOMIC_ACQUIRE) == sig)
+				return buckets[b] * CT_BUCKET_SLOTS + i;
+	}
+	return UINT32_MAX;
+}
+
+/* The entry of k at slot (from ct_sig_slot), else a full lookup: the signature of another key
+ * may have matched first. */
+static inline struct ct_entry *
+ct_slot_entry(struct ct_table *t, uint32_t slot, const struct ct_key *k, uint64_t h)
+{
+	if (slot == UINT32_MAX)
+		return NULL;
+	struct ct_entry *e = &t->entries[slot];
+	if (likely(ct_key_equal(&e->key, k)))
+		return e;
+	return ct_lookup(t, k, h);
+}
+
 /* Result of ct_insert(). */
 enum ct_insert_result {
 	CT_INSERTED, /* *out is a new entry holding the key; the caller fills it, then publishes */

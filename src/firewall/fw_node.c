@@ -161,6 +161,36 @@ key_make(struct ct_key *k, const struct fw_tuple *t, uint16_t zone)
 	return src_first;
 }
 
+/* The rte_acl input of one check of an IPv4 packet. */
+static inline void
+key4_fill(struct fw_acl_key4 *k, const struct fw_tuple *t, uint8_t dir, uint16_t in_port,
+          uint16_t out_port)
+{
+	*k = (struct fw_acl_key4){.proto = t->proto,
+	                          .dir = dir,
+	                          .src_id = acl_port_id(in_port),
+	                          .dst_id = acl_port_id(out_port),
+	                          .sport = t->sport,
+	                          .dport = t->dport};
+	memcpy(&k->src, t->src, 4);
+	memcpy(&k->dst, t->dst, 4);
+}
+
+/* The rte_acl input of one check of an IPv6 packet. */
+static inline void
+key6_fill(struct fw_acl_key6 *k, const struct fw_tuple *t, uint8_t dir, uint16_t in_port,
+          uint16_t out_port)
+{
+	*k = (struct fw_acl_key6){.proto = t->proto,
+	                          .dir = dir,
+	                          .src_id = acl_port_id(in_port),
+	                          .dst_id = acl_port_id(out_port),
+	                          .sport = t->sport,
+	                          .dport = t->dport};
+	memcpy(k->src, t->src, 16);
+	memcpy(k->dst, t->dst, 16);
+}
+
 /* Runs one check against a class's rules; returns the compiled rule (0 = policy default). */
 static inline uint32_t
 acl_check(const struct fw_snapshot *f, uint8_t cls, const struct fw_tuple *t, uint8_t dir,
@@ -170,26 +200,14 @@ acl_check(const struct fw_snapshot *f, uint8_t cls, const struct fw_tuple *t, ui
 	uint32_t res = 0;
 
 	if (t->family == 4) {
-		struct fw_acl_key4 k = {.proto = t->proto,
-		                        .dir = dir,
-		                        .src_id = acl_port_id(in_port),
-		                        .dst_id = acl_port_id(out_port),
-		                        .sport = t->sport,
-		                        .dport = t->dport};
-		memcpy(&k.src, t->src, 4);
-		memcpy(&k.dst, t->dst, 4);
+		struct fw_acl_key4 k;
+		key4_fill(&k, t, dir, in_port, out_port);
 		const uint8_t *data[1] = {(const uint8_t *)&k};
 		if (c->acl4)
 			rte_acl_classify(c->acl4, data, &res, 1, 1);
 	} else {
-		struct fw_acl_key6 k = {.proto = t->proto,
-		                        .dir = dir,
-		                        .src_id = acl_port_id(in_port),
-		                        .dst_id = acl_port_id(out_port),
-		                        .sport = t->sport,
-		                        .dport = t->dport};
-		memcpy(k.src, t->src, 16);
-		memcpy(k.dst, t->dst, 16);
+		struct fw_acl_key6 k;
+		key6_fill(&k, t, dir, in_port, out_port);
 		const uint8_t *data[1] = {(const uint8_t *)&k};
 		if (c->acl6)
 			rte_acl_classify(c->acl6, data, &res, 1, 1);
@@ -207,17 +225,11 @@ struct fw_decision {
 	uint32_t decider;  /* the rule that decided */
 };
 
-/* Checks a packet going from in_port to out_port against both ports' policies. */
+/* Completes a decision from the rules the two checks found (d->rule_out, d->rule_in): the
+ * first that does not allow decides. */
 static inline void
-decide(const struct fw_snapshot *f, const struct fw_tuple *t, uint16_t in_port, uint16_t out_port,
-       struct fw_decision *d)
+decide_combine(const struct fw_snapshot *f, struct fw_decision *d)
 {
-	uint8_t cin = class_of(f, in_port), cout = class_of(f, out_port);
-
-	d->rule_out =
-	    cin == FW_NO_CLASS ? NO_RULE : acl_check(f, cin, t, FW_ACL_DIR_OUT, in_port, out_port);
-	d->rule_in =
-	    cout == FW_NO_CLASS ? NO_RULE : acl_check(f, cout, t, FW_ACL_DIR_IN, in_port, out_port);
 	d->action = DSE_FW_ALLOW;
 	d->log = 0;
 	d->dir = FW_ACL_DIR_OUT;
@@ -239,6 +251,20 @@ decide(const struct fw_snapshot *f, const struct fw_tuple *t, uint16_t in_port, 
 		d->decider = d->rule_in;
 		d->dir = FW_ACL_DIR_IN;
 	}
+}
+
+/* Checks a packet going from in_port to out_port against both ports' policies. */
+static inline void
+decide(const struct fw_snapshot *f, const struct fw_tuple *t, uint16_t in_port, uint16_t out_port,
+       struct fw_decision *d)
+{
+	uint8_t cin = class_of(f, in_port), cout = class_of(f, out_port);
+
+	d->rule_out =
+	    cin == FW_NO_CLASS ? NO_RULE : acl_check(f, cin, t, FW_ACL_DIR_OUT, in_port, out_port);
+	d->rule_in =
+	    cout == FW_NO_CLASS ? NO_RULE : acl_check(f, cout, t, FW_ACL_DIR_IN, in_port, out_port);
+	decide_combine(f, d);
 }
 
 /* Counts a packet against the rules that decided its connection. */
@@ -480,17 +506,20 @@ entry_open(struct ct_entry *e, const struct fw_snapshot *f, bool src_first,
 
 /* What the first look at a packet found, kept for the next steps of its burst. */
 struct fw_pkt {
-	struct fw_tuple t;  /* addresses and ports */
-	struct ct_key k;    /* its connection's key */
-	uint64_t h;         /* hash of k */
-	const uint8_t *l3;  /* L3 header, where it is after the switch */
-	const uint8_t *l4;  /* L4 header, NULL if none */
-	struct ct_pkt p;    /* what the trackers look at */
-	struct ct_entry *e; /* its connection, NULL if not found (yet) */
-	uint8_t type;       /* ICMP type, 0 otherwise */
-	bool src_first;     /* the source is key endpoint 0 */
-	bool stateless;     /* no connection of its own */
-	uint8_t result;     /* FW_PASS or FW_DROP if already decided, else FW_MORE */
+	struct fw_tuple t; /* addresses and ports */
+	struct ct_key k;   /* its connection's key */
+	uint64_t h;        /* hash of k */
+	const uint8_t *l3; /* L3 header, where it is after the switch */
+	const uint8_t *l4; /* L4 header, NULL if none */
+	struct ct_pkt p;   /* what the trackers look at */
+	uint32_t slot;     /* table slot whose signature matched, UINT32_MAX if none */
+	uint32_t rule_out; /* decided: rule of the sending port's check, or NO_RULE */
+	uint32_t rule_in;  /* decided: rule of the receiving port's check, or NO_RULE */
+	bool decided;      /* rule_out and rule_in are the rules' verdicts on this packet */
+	uint8_t type;      /* ICMP type, 0 otherwise */
+	bool src_first;    /* the source is key endpoint 0 */
+	bool stateless;    /* no connection of its own */
+	uint8_t result;    /* FW_PASS or FW_DROP if already decided, else FW_MORE */
 };
 
 #define FW_MORE  0xff /* fw_pkt.result: the packet needs the table and the rules */
@@ -507,7 +536,8 @@ fw_prepare(const struct fw_snapshot *f, const struct dse_snapshot *s, struct rte
 	struct dse_pkt_meta *meta = dse_meta(m);
 	uint16_t in_port = meta->in_port, out_port = meta->out_port;
 
-	pk->e = NULL;
+	pk->slot = UINT32_MAX;
+	pk->decided = false;
 	pk->result = FW_PASS;
 	if (meta->ethertype != ETHERTYPE_IPV4 && meta->ethertype != ETHERTYPE_IPV6)
 		return;
@@ -555,16 +585,84 @@ fw_prepare(const struct fw_snapshot *f, const struct dse_snapshot *s, struct rte
 		ct_prefetch(f->ct, pk->h);
 }
 
-/* Step 2: finds the packet's connection (its buckets are in cache by now) and prefetches it. */
+/* Step 2: finds where the packet's connection probably is (its signature buckets are in cache
+ * by now) and prefetches that entry. */
 static inline void
 fw_find(const struct fw_snapshot *f, struct fw_pkt *pk)
 {
 	if (pk->result != FW_MORE || pk->stateless)
 		return;
-	pk->e = ct_lookup(f->ct, &pk->k, pk->h);
-	if (pk->e != NULL) {
-		rte_prefetch0(pk->e);
-		rte_prefetch0((const uint8_t *)pk->e + RTE_CACHE_LINE_SIZE);
+	pk->slot = ct_sig_slot(f->ct, pk->h);
+	if (pk->slot != UINT32_MAX) {
+		const uint8_t *e = (const uint8_t *)&f->ct->entries[pk->slot];
+		rte_prefetch0(e);
+		rte_prefetch0(e + RTE_CACHE_LINE_SIZE);
+	}
+}
+
+/*
+ * Step 2b: the packets that found no connection are probably new ones: their rule checks are
+ * classified together, one rte_acl call per class and family, which is several times cheaper
+ * per check than one call each. A packet that turns out to belong to a connection after all
+ * (created by an earlier packet of the chunk) just does not use its result.
+ */
+static inline void
+fw_decide_chunk(const struct fw_snapshot *f, void **objs, struct fw_pkt *pk, uint16_t n)
+{
+	struct fw_acl_key4 k4[2 * FW_CHUNK];
+	struct fw_acl_key6 k6[2 * FW_CHUNK];
+	uint32_t *to[2 * FW_CHUNK]; /* where each check's result goes */
+	uint8_t cls[2 * FW_CHUNK], fam[2 * FW_CHUNK], done[2 * FW_CHUNK];
+	const uint8_t *data[2 * FW_CHUNK];
+	uint32_t res[2 * FW_CHUNK];
+	uint32_t *rto[2 * FW_CHUNK];
+	unsigned nk = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		struct fw_pkt *p = &pk[i];
+		if (p->result != FW_MORE || p->slot != UINT32_MAX ||
+		    (p->stateless && is_icmp(p->t.proto)))
+			continue;
+		const struct dse_pkt_meta *meta = dse_meta(objs[i]);
+		uint16_t in_port = meta->in_port, out_port = meta->out_port;
+		uint8_t cin = class_of(f, in_port), cout = class_of(f, out_port);
+		p->rule_out = p->rule_in = NO_RULE;
+		p->decided = true;
+		for (unsigned side = 0; side < 2; side++) {
+			uint8_t c = side == 0 ? cin : cout;
+			if (c == FW_NO_CLASS)
+				continue;
+			uint8_t dir = side == 0 ? FW_ACL_DIR_OUT : FW_ACL_DIR_IN;
+			if (p->t.family == 4)
+				key4_fill(&k4[nk], &p->t, dir, in_port, out_port);
+			else
+				key6_fill(&k6[nk], &p->t, dir, in_port, out_port);
+			cls[nk] = c;
+			fam[nk] = p->t.family;
+			to[nk] = side == 0 ? &p->rule_out : &p->rule_in;
+			done[nk] = 0;
+			nk++;
+		}
+	}
+	for (unsigned a = 0; a < nk; a++) {
+		if (done[a])
+			continue;
+		unsigned m = 0;
+		for (unsigned b = a; b < nk; b++) {
+			if (done[b] || cls[b] != cls[a] || fam[b] != fam[a])
+				continue;
+			data[m] = fam[b] == 4 ? (const uint8_t *)&k4[b] : (const uint8_t *)&k6[b];
+			rto[m] = to[b];
+			res[m] = 0;
+			m++;
+			done[b] = 1;
+		}
+		const struct fw_class *c = &f->classes[cls[a]];
+		const struct rte_acl_ctx *ctx = fam[a] == 4 ? c->acl4 : c->acl6;
+		if (ctx != NULL)
+			rte_acl_classify(ctx, data, res, m, 1);
+		for (unsigned r = 0; r < m; r++)
+			*rto[r] = res[r]; /* 0 when no context: the policy default */
 	}
 }
 
@@ -584,14 +682,17 @@ fw_one(const struct fw_snapshot *f, struct fw_worker_state *ws, struct fw_hits *
 	struct ct_key k = pk->k;
 	uint64_t h = pk->h;
 	uint32_t now = dse_now_s;
-	struct ct_entry *e = pk->e;
+	struct ct_entry *e = NULL;
 	struct fw_decision d;
 
 	if (pk->result != FW_MORE)
 		return (enum fw_result)pk->result;
-	/* An earlier packet of the burst may have created the connection since step 2. */
-	if (e == NULL && !stateless)
-		e = ct_lookup(f->ct, &k, h);
+	if (!stateless) {
+		e = ct_slot_entry(f->ct, pk->slot, &k, h);
+		/* An earlier packet of the burst may have created the connection since step 2. */
+		if (e == NULL)
+			e = ct_lookup(f->ct, &k, h);
+	}
 
 	if (e != NULL) {
 		enum ct_dir dir = src_first == e->orig_is_first ? CT_DIR_ORIG : CT_DIR_REPLY;
@@ -680,7 +781,13 @@ fw_one(const struct fw_snapshot *f, struct fw_worker_state *ws, struct fw_hits *
 		dse_drop_mark(m, r);
 		return FW_DROP;
 	}
-	decide(f, &t, in_port, out_port, &d);
+	if (pk->decided) {
+		d.rule_out = pk->rule_out;
+		d.rule_in = pk->rule_in;
+		decide_combine(f, &d);
+	} else {
+		decide(f, &t, in_port, out_port, &d);
+	}
 	if (d.action != DSE_FW_ALLOW)
 		goto denied;
 	if (d.log)
@@ -787,6 +894,7 @@ fw_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t
 		}
 		for (uint16_t i = 0; i < n; i++)
 			fw_find(f, &pk[i]);
+		fw_decide_chunk(f, &objs[c], pk, n);
 		for (uint16_t i = 0; i < n; i++) {
 			enum fw_result r = fw_one(f, ws, hits, objs[c + i], &pk[i]);
 			drop[c + i] = r == FW_DROP;
