@@ -20,16 +20,27 @@ if [ ! -f "$BUILD/build.ninja" ]; then
 	CC=clang meson setup "$BUILD" "$ROOT" -Dfuzz=true -Dtests=false -Dbuildtype=debugoptimized \
 		>/dev/null || exit 1
 fi
-ninja -C "$BUILD" tests/fuzz/fuzz_net tests/fuzz/fuzz_config tests/fuzz/fuzz_rpc \
-	tests/fuzz/fuzz_overlay || exit 1
+# Every target there is: each tests/fuzz/fuzz_<name>.c, with its seeds in corpus/<name>.
+TARGETS=()
+for src in "$ROOT"/tests/fuzz/fuzz_*.c; do
+	name=$(basename "$src" .c)
+	TARGETS+=("${name#fuzz_}")
+done
+ninja -C "$BUILD" "${TARGETS[@]/#/tests/fuzz/fuzz_}" || {
+	echo "a fuzz target did not build (is each fuzz_<name>.c in fuzz_candidates of" \
+		"tests/fuzz/meson.build?)" >&2
+	exit 1
+}
 
 WORK=$(mktemp -d /tmp/dse-fuzz.XXXXXX)
 passed=0
 failed=0
-for target in net config rpc overlay; do
+for target in "${TARGETS[@]}"; do
 	exe=$BUILD/tests/fuzz/fuzz_$target
 	mkdir -p "$WORK/$target"
-	cp -r "$ROOT/tests/fuzz/corpus/$target/." "$WORK/$target/"
+	if [ -d "$ROOT/tests/fuzz/corpus/$target" ]; then
+		cp -r "$ROOT/tests/fuzz/corpus/$target/." "$WORK/$target/"
+	fi
 	if (cd "$WORK" && "$exe" -max_total_time="$SECONDS_EACH" -max_len=65536 -timeout=10 \
 		-rss_limit_mb=4096 -print_final_stats=1 "$WORK/$target" >"$WORK/$target.log" 2>&1); then
 		echo "PASS fuzz_$target ($(grep -m1 -o 'stat::number_of_executed_units: *[0-9]*' \
