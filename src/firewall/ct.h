@@ -108,11 +108,11 @@ struct ct_table {
 	uint32_t scan_next;       /* next slot the expiry scan looks at */
 };
 
-/* Hash of a key: 64 bits, from which the buckets and the signature are taken. */
+/* Hash of a key given as its five 64-bit words: 64 bits, from which the buckets and the
+ * signature are taken. Two independent CRC chains, interleaved. */
 static inline uint64_t
-ct_key_hash(const struct ct_key *k)
+ct_words_hash(const uint64_t *w)
 {
-	const uint64_t *w = (const uint64_t *)k;
 	uint32_t a = 0x9e3779b9, b = 0x7f4a7c15;
 
 	for (unsigned i = 0; i < 5; i++) {
@@ -120,6 +120,16 @@ ct_key_hash(const struct ct_key *k)
 		b = rte_hash_crc_8byte(w[i], b);
 	}
 	return (uint64_t)a << 32 | b;
+}
+
+/* Hash of a key. */
+static inline uint64_t
+ct_key_hash(const struct ct_key *k)
+{
+	uint64_t w[5];
+
+	memcpy(w, k, sizeof(w));
+	return ct_words_hash(w);
 }
 
 static inline uint32_t

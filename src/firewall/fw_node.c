@@ -141,23 +141,45 @@ tuple_read(struct fw_tuple *t, uint8_t family, uint8_t proto, const uint8_t *l3,
 	return true;
 }
 
-/* Builds the table key of a tuple; returns whether the source is key endpoint 0. */
+/* Builds the table key of a tuple and its hash (*h); returns whether the source is key
+ * endpoint 0. The key is written in whole 64-bit words, built in registers, and hashed from
+ * them: reading back fields just stored a few bytes at a time would stall every packet on
+ * store-to-load forwarding. */
 static inline bool
-key_make(struct ct_key *k, const struct fw_tuple *t, uint16_t zone)
+key_make(struct ct_key *k, const struct fw_tuple *t, uint16_t zone, uint64_t *h)
 {
-	unsigned alen = t->family == 4 ? 4 : 16;
 	uint16_t sp = is_icmp(t->proto) ? t->id : t->sport;
 	uint16_t dp = is_icmp(t->proto) ? t->id : t->dport;
-	int c = memcmp(t->src, t->dst, alen);
-	bool src_first = c < 0 || (c == 0 && sp <= dp);
+	uint64_t w[5];
+	bool src_first;
 
-	memcpy(k->addr[0], src_first ? t->src : t->dst, 16);
-	memcpy(k->addr[1], src_first ? t->dst : t->src, 16);
-	k->port[0] = src_first ? sp : dp;
-	k->port[1] = src_first ? dp : sp;
-	k->zone = zone;
-	k->proto = t->proto;
-	k->family = t->family;
+	if (t->family == 4) {
+		uint32_t s4, d4;
+		memcpy(&s4, t->src, 4);
+		memcpy(&d4, t->dst, 4);
+		/* Addresses compare as numbers in network order; no library call per packet. */
+		uint32_t a = rte_be_to_cpu_32(s4), b = rte_be_to_cpu_32(d4);
+		src_first = a < b || (a == b && sp <= dp);
+		w[0] = src_first ? s4 : d4;
+		w[1] = 0;
+		w[2] = src_first ? d4 : s4;
+		w[3] = 0;
+	} else {
+		int c = memcmp(t->src, t->dst, 16);
+		src_first = c < 0 || (c == 0 && sp <= dp);
+		memcpy(&w[0], src_first ? t->src : t->dst, 16);
+		memcpy(&w[2], src_first ? t->dst : t->src, 16);
+	}
+	/* port[0], port[1], zone, proto, family: the key's last word, in memory order. */
+	uint16_t p0 = src_first ? sp : dp, p1 = src_first ? dp : sp;
+	w[4] = (uint64_t)p0 | (uint64_t)p1 << 16 | (uint64_t)zone << 32 | (uint64_t)t->proto << 48 |
+	       (uint64_t)t->family << 56;
+	static_assert(offsetof(struct ct_key, port) == 32 && offsetof(struct ct_key, zone) == 36 &&
+	                  offsetof(struct ct_key, proto) == 38 &&
+	                  offsetof(struct ct_key, family) == 39,
+	              "the key's last word is ports, zone, proto, family");
+	memcpy(k, w, sizeof(w));
+	*h = ct_words_hash(w);
 	return src_first;
 }
 
@@ -459,9 +481,9 @@ icmp_error_check(const struct fw_snapshot *f, const struct fw_tuple *outer, cons
 	if (!tuple_read(&t, outer->family, proto, in, in4, end))
 		return DSE_DROP_CT_ICMP_ERROR_UNKNOWN;
 	struct ct_key k;
-	key_make(&k, &t, zone);
-	return ct_lookup(f->ct, &k, ct_key_hash(&k)) ? DSE_DROP_NONE
-	                                             : DSE_DROP_CT_ICMP_ERROR_UNKNOWN;
+	uint64_t h;
+	key_make(&k, &t, zone, &h);
+	return ct_lookup(f->ct, &k, h) ? DSE_DROP_NONE : DSE_DROP_CT_ICMP_ERROR_UNKNOWN;
 }
 
 static inline const struct ct_proto *
@@ -578,8 +600,7 @@ fw_prepare(const struct fw_snapshot *f, const struct dse_snapshot *s, struct rte
 	pk->type = type;
 	/* Non-first fragments, ICMP errors and ICMP other than echo: no connection of their own. */
 	pk->stateless = l4 == NULL || (is_icmp(pk->t.proto) && !icmp_is_echo(pk->t.proto, type));
-	pk->src_first = key_make(&pk->k, &pk->t, meta->segment);
-	pk->h = ct_key_hash(&pk->k);
+	pk->src_first = key_make(&pk->k, &pk->t, meta->segment, &pk->h);
 	pk->result = FW_MORE;
 	if (!pk->stateless)
 		ct_prefetch(f->ct, pk->h);
@@ -673,13 +694,13 @@ fw_one(const struct fw_snapshot *f, struct fw_worker_state *ws, struct fw_hits *
 {
 	struct dse_pkt_meta *meta = dse_meta(m);
 	uint16_t in_port = meta->in_port, out_port = meta->out_port;
-	const struct fw_tuple t = pk->t;
+	const struct fw_tuple *tp = &pk->t;
 	const uint8_t *l3 = pk->l3, *l4 = pk->l4;
 	const uint8_t *end = rte_pktmbuf_mtod(m, const uint8_t *) + m->data_len;
-	struct ct_pkt p = pk->p;
+	const struct ct_pkt *pp = &pk->p;
 	uint8_t type = pk->type;
 	bool stateless = pk->stateless, src_first = pk->src_first;
-	struct ct_key k = pk->k;
+	const struct ct_key *kp = &pk->k;
 	uint64_t h = pk->h;
 	uint32_t now = dse_now_s;
 	struct ct_entry *e = NULL;
@@ -688,23 +709,23 @@ fw_one(const struct fw_snapshot *f, struct fw_worker_state *ws, struct fw_hits *
 	if (pk->result != FW_MORE)
 		return (enum fw_result)pk->result;
 	if (!stateless) {
-		e = ct_slot_entry(f->ct, pk->slot, &k, h);
+		e = ct_slot_entry(f->ct, pk->slot, kp, h);
 		/* An earlier packet of the burst may have created the connection since step 2. */
 		if (e == NULL)
-			e = ct_lookup(f->ct, &k, h);
+			e = ct_lookup(f->ct, kp, h);
 	}
 
 	if (e != NULL) {
 		enum ct_dir dir = src_first == e->orig_is_first ? CT_DIR_ORIG : CT_DIR_REPLY;
-		enum ct_verdict v = proto_of(t.proto)->track(e, dir, &p);
+		enum ct_verdict v = proto_of(tp->proto)->track(e, dir, pp);
 		if (unlikely(v == CT_REOPEN)) {
 			/* A new connection on the same ports after a close: decide it afresh. */
-			decide(f, &t, in_port, out_port, &d);
+			decide(f, tp, in_port, out_port, &d);
 			if (d.action != DSE_FW_ALLOW)
 				goto denied;
-			entry_open(e, f, src_first, meta, &d, &p, now);
+			entry_open(e, f, src_first, meta, &d, pp, now);
 			if (d.log)
-				log_event(f, ws, &t, &d, in_port, out_port);
+				log_event(f, ws, tp, &d, in_port, out_port);
 			dir = CT_DIR_ORIG;
 		} else if (unlikely(v != CT_OK)) {
 			dse_drop_mark(m, (enum dse_drop_reason)verdict_drop[v]);
@@ -716,13 +737,13 @@ fw_one(const struct fw_snapshot *f, struct fw_worker_state *ws, struct fw_hits *
 			/* Another path than the one decided (a flooded copy, a moved workload):
 			 * decide this packet on its own, as its direction's first packet would be.
 			 */
-			decide(f, &t, in_port, out_port, &d);
+			decide(f, tp, in_port, out_port, &d);
 			if (dir == CT_DIR_REPLY && d.action != DSE_FW_ALLOW) {
-				struct fw_tuple r = t;
-				memcpy(r.src, t.dst, 16);
-				memcpy(r.dst, t.src, 16);
-				r.sport = t.dport;
-				r.dport = t.sport;
+				struct fw_tuple r = *tp;
+				memcpy(r.src, tp->dst, 16);
+				memcpy(r.dst, tp->src, 16);
+				r.sport = tp->dport;
+				r.dport = tp->sport;
 				decide(f, &r, out_port, in_port, &d);
 			}
 			if (d.action != DSE_FW_ALLOW)
@@ -731,15 +752,16 @@ fw_one(const struct fw_snapshot *f, struct fw_worker_state *ws, struct fw_hits *
 			/* Rules changed since this connection was decided: find the rules that
 			 * now decide it; established connections keep their verdict unless a
 			 * revalidation was asked for. */
-			struct fw_tuple o = t;
+			struct fw_tuple o = *tp;
 			if (dir == CT_DIR_REPLY) {
-				memcpy(o.src, t.dst, 16);
-				memcpy(o.dst, t.src, 16);
-				o.sport = t.dport;
-				o.dport = t.sport;
-				if (is_icmp(t.proto))
+				memcpy(o.src, tp->dst, 16);
+				memcpy(o.dst, tp->src, 16);
+				o.sport = tp->dport;
+				o.dport = tp->sport;
+				if (is_icmp(tp->proto))
 					o.sport =
-					    (uint16_t)(t.family == 4 ? 8 : 128); /* request type */
+					    (uint16_t)(tp->family == 4 ? 8
+					                               : 128); /* request type */
 			}
 			decide(f, &o, e->orig_in_port, e->orig_out_port, &d);
 			e->rule_out = d.rule_out;
@@ -761,22 +783,22 @@ fw_one(const struct fw_snapshot *f, struct fw_worker_state *ws, struct fw_hits *
 		return FW_PASS;
 	}
 
-	if (l4 && is_icmp(t.proto) && icmp_is_error(t.proto, type)) {
-		enum dse_drop_reason r = icmp_error_check(f, &t, l4, end, meta->segment);
+	if (l4 && is_icmp(tp->proto) && icmp_is_error(tp->proto, type)) {
+		enum dse_drop_reason r = icmp_error_check(f, tp, l4, end, meta->segment);
 		if (r != DSE_DROP_NONE) {
 			dse_drop_mark(m, r);
 			return FW_DROP;
 		}
 		return FW_PASS;
 	}
-	if (!stateless && !proto_of(t.proto)->may_open(&p)) {
+	if (!stateless && !proto_of(tp->proto)->may_open(pp)) {
 		enum dse_drop_reason r = DSE_DROP_CT_UNEXPECTED;
-		if (t.proto == 6)
-			r = (p.tcp_flags & (NET_TCP_FLAG_SYN | NET_TCP_FLAG_ACK)) ==
+		if (tp->proto == 6)
+			r = (pp->tcp_flags & (NET_TCP_FLAG_SYN | NET_TCP_FLAG_ACK)) ==
 			            (NET_TCP_FLAG_SYN | NET_TCP_FLAG_ACK)
 			        ? DSE_DROP_CT_TCP_SYNACK_NO_SYN
 			        : DSE_DROP_CT_TCP_NO_CONNECTION;
-		else if (is_icmp(t.proto))
+		else if (is_icmp(tp->proto))
 			r = DSE_DROP_CT_ICMP_NO_REQUEST;
 		dse_drop_mark(m, r);
 		return FW_DROP;
@@ -786,22 +808,22 @@ fw_one(const struct fw_snapshot *f, struct fw_worker_state *ws, struct fw_hits *
 		d.rule_in = pk->rule_in;
 		decide_combine(f, &d);
 	} else {
-		decide(f, &t, in_port, out_port, &d);
+		decide(f, tp, in_port, out_port, &d);
 	}
 	if (d.action != DSE_FW_ALLOW)
 		goto denied;
 	if (d.log)
-		log_event(f, ws, &t, &d, in_port, out_port);
+		log_event(f, ws, tp, &d, in_port, out_port);
 	count_hits(f, hits, d.rule_out, d.rule_in, m->pkt_len);
 	if (stateless)
 		return FW_PASS;
 	struct ct_entry *ne;
 	uint32_t *sig;
-	if (ct_insert(f->ct, &k, h, &ne, &sig) != CT_INSERTED) {
+	if (ct_insert(f->ct, kp, h, &ne, &sig) != CT_INSERTED) {
 		dse_drop_mark(m, DSE_DROP_CT_TABLE_FULL);
 		return FW_DROP;
 	}
-	entry_open(ne, f, src_first, meta, &d, &p, now);
+	entry_open(ne, f, src_first, meta, &d, pp, now);
 	ne->packets[0] = 1;
 	ne->bytes[0] = m->pkt_len;
 	ct_publish(sig, h);
@@ -811,9 +833,9 @@ fw_one(const struct fw_snapshot *f, struct fw_worker_state *ws, struct fw_hits *
 denied:
 	count_hits(f, hits, d.decider, NO_RULE, m->pkt_len);
 	if (d.log)
-		log_event(f, ws, &t, &d, in_port, out_port);
+		log_event(f, ws, tp, &d, in_port, out_port);
 	if (d.action == DSE_FW_REJECT) {
-		if (reject_build(m, meta, l3, l4, &t)) {
+		if (reject_build(m, meta, l3, l4, tp)) {
 			meta->out_port = in_port;
 			ws->counters[FW_C_REJECT_SENT]++;
 			return FW_ANSWER;
