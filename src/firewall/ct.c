@@ -13,7 +13,6 @@
 
 #include "firewall/ct.h"
 
-#define CT_LOAD_FACTOR_PCT 115 /* slots per 100 connections: two-choice buckets fill to ~90% */
 
 static const char *const state_names[CT_STATE_COUNT] = {
     [CT_TCP_SYN_SENT] = "syn-sent",       [CT_TCP_SYN_RECV] = "syn-recv",
