@@ -292,6 +292,21 @@ ct_insert(struct ct_table *t, const struct ct_key *k, uint64_t h, struct ct_entr
 	return CT_NO_SLOT;
 }
 
+/* The slot ct_insert() would claim for hash h now, or UINT32_MAX: prefetching its entry for
+ * writing ahead of the insert hides the misses of filling it. */
+static inline uint32_t
+ct_insert_hint(const struct ct_table *t, uint64_t h)
+{
+	uint32_t b1 = ct_bucket1(t, h), b2 = ct_bucket2(t, h);
+	uint32_t b = ct_bucket_free(t, b2) > ct_bucket_free(t, b1) ? b2 : b1;
+	const uint32_t *sigs = &t->sigs[(size_t)b * CT_BUCKET_SLOTS];
+
+	for (unsigned i = 0; i < CT_BUCKET_SLOTS; i++)
+		if (__atomic_load_n(&sigs[i], __ATOMIC_RELAXED) == CT_SIG_FREE)
+			return b * CT_BUCKET_SLOTS + i;
+	return UINT32_MAX;
+}
+
 /* Makes a filled entry visible to every worker. */
 static inline void
 ct_publish(uint32_t *sig_slot, uint64_t h)

@@ -618,6 +618,14 @@ fw_find(const struct fw_snapshot *f, struct fw_pkt *pk)
 		const uint8_t *e = (const uint8_t *)&f->ct->entries[pk->slot];
 		rte_prefetch0(e);
 		rte_prefetch0(e + RTE_CACHE_LINE_SIZE);
+		return;
+	}
+	/* Probably a new connection: fetch the entry it will fill, for writing. */
+	uint32_t hint = ct_insert_hint(f->ct, pk->h);
+	if (hint != UINT32_MAX) {
+		const uint8_t *e = (const uint8_t *)&f->ct->entries[hint];
+		__builtin_prefetch(e, 1, 3);
+		__builtin_prefetch(e + RTE_CACHE_LINE_SIZE, 1, 3);
 	}
 }
 
