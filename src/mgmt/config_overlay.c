@@ -99,8 +99,8 @@ void
 config_overlay_parse_tep(struct parse_ctx *ctx, const yaml_node_t *node, const char *prefix,
                          struct dse_overlay_config *ov)
 {
-	static const char *const names[] = {"address", "uplink",        "next-hop",
-	                                    "mtu",     "encapsulation", "ttl"};
+	static const char *const names[] = {"address",       "uplink", "next-hop", "mtu",
+	                                    "encapsulation", "ttl",    "next-hop-mac"};
 	struct dse_tep_config *tep = &ov->tep;
 	char field[FIELD_SIZE];
 	uint32_t seen = 0;
@@ -112,14 +112,15 @@ config_overlay_parse_tep(struct parse_ctx *ctx, const yaml_node_t *node, const c
 	tep->encap = DSE_ENCAP_GENEVE;
 	tep->line = cfgp_line(ctx, node);
 	if (cfgp_expect_mapping(ctx, node, prefix,
-	                        "a mapping of address, uplink, next-hop, mtu, encapsulation, ttl",
+	                        "a mapping of address, uplink, next-hop, next-hop-mac, mtu, "
+	                        "encapsulation, ttl",
 	                        false) <= 0)
 		return;
 	tep->enabled = true;
 	for (yaml_node_pair_t *pair = node->data.mapping.pairs.start;
 	     pair < node->data.mapping.pairs.top; pair++) {
 		int index =
-		    cfgp_lookup_field(ctx, cfgp_node(ctx, pair->key), prefix, names, 6, &seen);
+		    cfgp_lookup_field(ctx, cfgp_node(ctx, pair->key), prefix, names, 7, &seen);
 		const yaml_node_t *v = cfgp_node(ctx, pair->value);
 
 		if (index < 0 || v == NULL)
@@ -159,6 +160,10 @@ config_overlay_parse_tep(struct parse_ctx *ctx, const yaml_node_t *node, const c
 		case 5:
 			if (cfgp_get_integer(ctx, v, field, 1, 255, NULL, &value) == 0)
 				tep->ttl = (uint8_t)value;
+			break;
+		case 6:
+			if (cfgp_get_mac(ctx, v, field, tep->next_hop_mac) == 0)
+				tep->has_next_hop_mac = true;
 			break;
 		}
 	}

@@ -33,6 +33,9 @@ struct dse_tep_config {
 	uint8_t prefix_len;   /* its prefix length on the underlay (on-link TEPs) */
 	char uplink[32];      /* name of the port that carries the underlay */
 	uint32_t next_hop;    /* underlay gateway, host order; 0 = every TEP on-link */
+	bool has_next_hop_mac;   /* next-hop-mac was given */
+	uint8_t next_hop_mac[6]; /* MAC every tunnel packet is sent to (the next hop's, or the
+	                            on-link TEPs' gateway), fixed: no ARP is sent for it */
 	uint16_t mtu;         /* underlay IP MTU (default 1500) */
 	enum dse_encap encap; /* encapsulation sent (both are accepted on receipt) */
 	uint8_t ttl;          /* outer IPv4 TTL (default 64) */

@@ -4,7 +4,9 @@
  * headers and handed to dse-switch as if received on a port standing for the sending TEP, so the
  * switch learns the inner source MAC behind that TEP. The TEP address also answers ARP
  * (RFC 826) and ICMP echo (RFC 792); ARP senders are passed to the control thread, which
- * resolves the underlay next hops. Anything else is dropped under a named reason.
+ * resolves the underlay next hops. The senders of ARP packets inside tunnels (remote workloads'
+ * IPv4 -> MAC) are passed to it too, for ARP suppression (dse-overlay-arp). Anything else is
+ * dropped under a named reason.
  */
 #include <string.h>
 
@@ -116,6 +118,25 @@ overlay_echo(struct dse_worker *w, const struct overlay_snap *ov, struct rte_mbu
 	return OVERLAY_INPUT_NEXT_PORT_TX;
 }
 
+/* Tells the control thread the IPv4 -> MAC binding of the sender of a decapsulated ARP packet,
+ * unless the snapshot already answers with it. */
+static inline void
+overlay_learn_ip(struct dse_worker *w, const struct overlay_snap *ov, const uint8_t *inner,
+                 uint32_t len, const struct net_parsed *p, uint16_t segment, uint32_t vni)
+{
+	struct net_arp arp;
+	if (net_arp_parse(inner + p->l3_offset, len - p->l3_offset, &arp) < 0 ||
+	    arp.sender_ip == 0 || memcmp(arp.sender_mac, inner + NET_ETH_OFF_SRC, NET_MAC_LEN) != 0)
+		return;
+	const struct overlay_ip_binding *b = overlay_ip_lookup(ov->ips, segment, arp.sender_ip);
+	if (b != NULL && memcmp(b->mac, arp.sender_mac, NET_MAC_LEN) == 0)
+		return;
+	struct overlay_ip_msg msg = {.ip = arp.sender_ip, .vni = vni, .segment = segment};
+	memcpy(msg.mac, arp.sender_mac, NET_MAC_LEN);
+	if (rte_ring_mp_enqueue_elem(ov->shared->ip_ring, &msg, sizeof(msg)) != 0)
+		ov->shared->wc[w->index].ip_learn_lost++;
+}
+
 /* Decapsulates one tunnel packet for the switch. Returns the edge. */
 static inline int
 overlay_decap(struct dse_worker *w, const struct dse_snapshot *s, const struct overlay_snap *ov,
@@ -145,6 +166,8 @@ overlay_decap(struct dse_worker *w, const struct dse_snapshot *s, const struct o
 		*drop = DSE_DROP_OVL_INNER_BAD;
 		return OVERLAY_INPUT_NEXT_DROP;
 	}
+	if (unlikely(p.ethertype == NET_ETHERTYPE_ARP))
+		overlay_learn_ip(w, ov, inner, d.inner_len, &p, segment, d.vni);
 	bool learned = false;
 	int tep = overlay_tep_find(ov->shared, d.src_ip, true, &learned);
 	if (unlikely(tep < 0)) {
