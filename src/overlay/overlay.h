@@ -19,17 +19,17 @@
 #include "core/pkt_meta.h"
 #include "mgmt/config.h"
 
-#define OVERLAY_MAX_TEPS   256 /* remote TEPs known at once (learned and configured) */
-#define OVERLAY_TEP_PROBES 16  /* slots a TEP address may occupy from its hash */
-#define OVERLAY_VNI_SLOTS  512 /* open-addressed VNI -> segment map (2x DSE_MAX_SEGMENTS) */
-#define OVERLAY_MAX_FLOOD  32  /* remote TEPs a segment's floods reach */
-#define OVERLAY_HDR_LEN    50  /* outer Ethernet + IPv4 + UDP + Geneve/VXLAN base header */
-#define OVERLAY_OFF_IP     14  /* offsets in the outer header template */
-#define OVERLAY_OFF_UDP    34
-#define OVERLAY_OFF_TUNNEL 42
-#define OVERLAY_ARP_RING   1024 /* ARP senders seen, workers -> control */
-#define OVERLAY_TX_RING    256  /* frames from the control thread to send on the uplink */
-#define OVERLAY_IP_RING    1024 /* IP bindings seen in decapsulated ARP, workers -> control */
+#define OVERLAY_MAX_TEPS       256 /* remote TEPs known at once (learned and configured) */
+#define OVERLAY_TEP_PROBES     16  /* slots a TEP address may occupy from its hash */
+#define OVERLAY_VNI_SLOTS      512 /* open-addressed VNI -> segment map (2x DSE_MAX_SEGMENTS) */
+#define OVERLAY_MAX_FLOOD      32  /* remote TEPs a segment's floods reach */
+#define OVERLAY_HDR_LEN        50  /* outer Ethernet + IPv4 + UDP + Geneve/VXLAN base header */
+#define OVERLAY_OFF_IP         14  /* offsets in the outer header template */
+#define OVERLAY_OFF_UDP        34
+#define OVERLAY_OFF_TUNNEL     42
+#define OVERLAY_ARP_RING       1024 /* ARP senders seen, workers -> control */
+#define OVERLAY_TX_RING        256  /* frames from the control thread to send on the uplink */
+#define OVERLAY_IP_RING        1024 /* IP bindings seen in decapsulated ARP, workers -> control */
 #define OVERLAY_MAX_IP_LEARNED 4096 /* IP bindings learned from tunnels (ARP suppression) */
 
 static_assert(OVERLAY_MAX_TEPS <= DSE_PORT_REMOTE_MASK, "TEP index fits a remote port value");

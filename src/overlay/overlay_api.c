@@ -153,8 +153,10 @@ api_tunnels_show(json_t *params, struct rpc_error *err, void *ctx)
 	uint32_t ips_held;
 	uint64_t ips_refused;
 	overlay_ctl_ip_stats(&ips_held, &ips_refused);
-	json_object_set_new(counters, "arp_suppressed", json_integer((json_int_t)wc.arp_suppressed));
-	json_object_set_new(counters, "arp_not_suppressed", json_integer((json_int_t)wc.arp_flooded));
+	json_object_set_new(counters, "arp_suppressed",
+	                    json_integer((json_int_t)wc.arp_suppressed));
+	json_object_set_new(counters, "arp_not_suppressed",
+	                    json_integer((json_int_t)wc.arp_flooded));
 	json_object_set_new(counters, "ip_bindings_learned", json_integer(ips_held));
 	json_object_set_new(counters, "ip_bindings_refused",
 	                    json_integer((json_int_t)(ips_refused + wc.ip_learn_lost)));

@@ -57,7 +57,8 @@ arp_suppress_one(const struct overlay_snap *ov, struct rte_mbuf *m,
 	if (net_arp_parse(frame + meta->l3_offset, m->data_len - meta->l3_offset, &req) < 0 ||
 	    req.operation != NET_ARP_OP_REQUEST || req.sender_ip == req.target_ip)
 		return false;
-	const struct overlay_ip_binding *b = overlay_ip_lookup(ov->ips, meta->segment, req.target_ip);
+	const struct overlay_ip_binding *b =
+	    overlay_ip_lookup(ov->ips, meta->segment, req.target_ip);
 	/* Never answer a workload with its own MAC (an address conflict is for it to find). */
 	if (b == NULL || memcmp(b->mac, req.sender_mac, NET_MAC_LEN) == 0 ||
 	    !arp_answer(m, &req, b)) {

@@ -390,8 +390,8 @@ learn_ip(struct dse_engine *e, const struct overlay_ip_msg *msg)
 		ip_learn_refused++;
 		return false;
 	}
-	learned_ips[nb_learned_ips++] = (struct learned_ip){
-	    .ip = msg->ip, .vni = msg->vni, .segment = msg->segment};
+	learned_ips[nb_learned_ips++] =
+	    (struct learned_ip){.ip = msg->ip, .vni = msg->vni, .segment = msg->segment};
 	memcpy(learned_ips[nb_learned_ips - 1].mac, msg->mac, 6);
 	return true;
 }
