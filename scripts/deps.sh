@@ -11,7 +11,7 @@ PACKAGES=(
 	libclang-rt-14-dev
 	# test peers
 	iproute2 iperf3 tcpdump tshark python3 python3-scapy netcat-openbsd ethtool procps
-	util-linux kmod
+	util-linux kmod iputils-ping
 )
 
 missing=()

@@ -53,11 +53,14 @@ int cli_cmd_port(struct cli *cli, int argc, char **argv);
 int cli_cmd_stats(struct cli *cli, int argc, char **argv);
 int cli_cmd_call(struct cli *cli, int argc, char **argv);
 int cli_cmd_help(struct cli *cli, int argc, char **argv);
+int cli_cmd_fw(struct cli *cli, int argc, char **argv);
+int cli_cmd_ct(struct cli *cli, int argc, char **argv);
 
 /* Subjects of `show` implemented in separate files; each gets the method's result. */
 int cli_show_config(struct cli *cli);
 int cli_show_stats(struct cli *cli);
 int cli_show_drops(struct cli *cli);
+int cli_show_fw(struct cli *cli);
 int cli_show_tunnels(struct cli *cli);
 int cli_show_remote(struct cli *cli, const char *segment);
 

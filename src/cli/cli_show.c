@@ -380,5 +380,7 @@ cli_cmd_show(struct cli *cli, int argc, char **argv)
 		return cli_show_stats(cli);
 	if (strcmp(subject, "drops") == 0)
 		return cli_show_drops(cli);
+	if (strcmp(subject, "fw") == 0)
+		return cli_show_fw(cli);
 	return cli_usage_error("show", "cannot show \"%s\"", subject);
 }

@@ -21,7 +21,7 @@ const struct cli_command cli_commands[] = {
      "input). Nothing changes if the file has any error; each is printed as\n"
      "FILE:LINE: FIELD: MESSAGE. Prints the ports added, removed and changed."},
     {"show", cli_cmd_show,
-     "show engine|config|ports|segments|graph|stats|drops|tunnels [--all]\n"
+     "show engine|config|ports|segments|graph|stats|drops|tunnels|fw [--all]\n"
      "show macs [SEGMENT]\n"
      "show remote [SEGMENT]",
      "engine    version, node name, workers, config generation, uptime\n"
@@ -44,6 +44,16 @@ const struct cli_command cli_commands[] = {
      "af_xdp, vhost-user, memif, pcap, null or devargs; the fields are those of a\n"
      "`ports` entry in the YAML file. --vlan may be repeated."},
     {"stats", cli_cmd_stats, "stats clear", "Reset port, node and drop counters to zero."},
+    {"fw", cli_cmd_fw, "fw show\nfw apply -f FILE [--revalidate]\nfw revalidate",
+     "show        firewall rules with hit counters (same as `show fw`)\n"
+     "apply       apply a config; with --revalidate, established connections are\n"
+     "            re-decided by the new rules (otherwise they keep their verdict)\n"
+     "revalidate  re-decide established connections by the current rules"},
+    {"ct", cli_cmd_ct,
+     "ct show [--address PREFIX] [--port N] [--protocol P] [--state S] [--limit N]\n"
+     "ct flush [--address PREFIX] [--port N] [--protocol P] [--state S]",
+     "List or remove tracked connections, all or those matching every filter given.\n"
+     "P is tcp, udp, icmp or icmpv6; S a state such as established or time-wait."},
     {"call", cli_cmd_call, "call METHOD [JSON]",
      "Call an API method with JSON params (an object or array) and print the result\n"
      "as JSON. See docs/api.md for the methods."},

@@ -20,6 +20,7 @@
 
 #include "core/port.h"
 #include "core/worker.h"
+#include "firewall/fw.h"
 #include "overlay/overlay.h"
 #include "switch/mac_table.h"
 
@@ -36,6 +37,7 @@ snapshot_free(struct dse_snapshot *s)
 		return;
 	for (unsigned p = 0; p < DSE_MAX_PORTS; p++)
 		free(s->ports[p].vlan_segment);
+	fw_snapshot_free(s->fw);
 	overlay_snap_free(s->overlay);
 	free(s);
 }
@@ -180,7 +182,8 @@ snapshot_build(const struct dse_engine *e, const struct dse_config *cfg,
 			rq->queue = q;
 		}
 	}
-	if (overlay_ctl_build(e, cfg, names, s) < 0) {
+	if (overlay_ctl_build(e, cfg, names, s) < 0 ||
+	    fw_snapshot_build((struct dse_engine *)e, s, cfg) < 0) {
 		snapshot_free(s);
 		return NULL;
 	}
@@ -487,6 +490,7 @@ engine_tick(struct dse_engine *e)
 		last_aging = now;
 		mac_table_age(e->macs, now, e->config->mac_aging_s);
 	}
+	fw_tick(e);
 	overlay_ctl_tick(e);
 }
 
@@ -525,7 +529,7 @@ engine_init(struct dse_engine *e, const struct dse_config *initial)
 	e->macs = mac_table_create(initial->mac_table_size);
 	if (e->macs == NULL)
 		return -ENOMEM;
-	if (overlay_ctl_init(e) < 0)
+	if (fw_init(e, initial) < 0 || overlay_ctl_init(e) < 0)
 		return -ENOMEM;
 	/* An empty snapshot, so that workers always have one. */
 	char none[DSE_MAX_SEGMENTS][DSE_NAME_MAX];
@@ -569,6 +573,7 @@ engine_fini(struct dse_engine *e)
 	overlay_ctl_fini(e);
 	mac_table_destroy(e->macs);
 	e->macs = NULL;
+	fw_fini(e);
 	rte_free(e->qsbr);
 	rte_mempool_free(e->pool);
 	free(e->config);

@@ -21,6 +21,7 @@
 #define DSE_HANDOFF            UINT16_MAX /* txq[]: no queue of its own, hand off */
 
 struct mac_table;
+struct fw_snapshot;
 struct overlay_snap;
 
 /* A port as the data path sees it, indexed by engine port index (a stable slot). */
@@ -80,6 +81,7 @@ struct dse_snapshot {
 	struct dse_snap_rxq rxq[DSE_MAX_WORKERS][DSE_MAX_RXQ_PER_WORKER];
 	uint16_t nb_drain[DSE_MAX_WORKERS]; /* hand-off rings per worker */
 	struct dse_snap_handoff drain[DSE_MAX_WORKERS][DSE_MAX_RXQ_PER_WORKER];
+	struct fw_snapshot *fw; /* firewall rules and conntrack settings (firewall/fw.h), owned */
 	struct overlay_snap *overlay; /* the overlay's part (src/overlay/overlay.h), or NULL */
 };
 

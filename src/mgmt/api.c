@@ -144,6 +144,12 @@ static const struct rpc_method methods[] = {
     {"stats.show", api_stats_show, ""},
     {"stats.clear", api_stats_clear, ""},
     {"engine.info", api_engine_info, ""},
+    {"fw.show", api_fw_show, ""},
+    {"fw.revalidate", api_fw_revalidate, ""},
+    {"ct.show", api_ct_show,
+     "{\"address\": PREFIX, \"port\": N, \"protocol\": P, \"state\": S, \"limit\": N}"},
+    {"ct.flush", api_ct_flush,
+     "{\"address\": PREFIX, \"port\": N, \"protocol\": P, \"state\": S}"},
     {"tunnels.show", api_overlay_tunnels_show, ""},
     {"remote.list", api_overlay_remote_list, "{\"segment\": NAME} (optional)"},
 };

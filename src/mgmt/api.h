@@ -22,6 +22,11 @@ json_t *api_stats_show(json_t *params, struct rpc_error *err, void *ctx);
 json_t *api_stats_clear(json_t *params, struct rpc_error *err, void *ctx);
 json_t *api_engine_info(json_t *params, struct rpc_error *err, void *ctx);
 
+/* Handlers of the firewall methods (firewall/fw_api.c). */
+json_t *api_fw_show(json_t *params, struct rpc_error *err, void *ctx);
+json_t *api_fw_revalidate(json_t *params, struct rpc_error *err, void *ctx);
+json_t *api_ct_show(json_t *params, struct rpc_error *err, void *ctx);
+json_t *api_ct_flush(json_t *params, struct rpc_error *err, void *ctx);
 /* Handlers of the overlay (src/overlay/overlay_api.c). */
 json_t *api_overlay_tunnels_show(json_t *params, struct rpc_error *err, void *ctx);
 json_t *api_overlay_remote_list(json_t *params, struct rpc_error *err, void *ctx);

@@ -152,6 +152,7 @@ config_init(struct dse_config *cfg)
 	cfg->idle_sleep_us = 0;
 	cfg->mac_table_size = 65536;
 	cfg->mac_aging_s = 300;
+	config_fw_init(&cfg->fw);
 }
 
 const char *
@@ -1636,17 +1637,18 @@ parse_root(struct parse_ctx *ctx, const yaml_node_t *root, struct dse_config *cf
            struct config_source *src)
 {
 	static const char *const names[] = {"transport-node", "switch",      "segments",
-	                                    "ports",          "static-macs", "remote"};
+	                                    "ports",          "static-macs", "remote",
+	                                    "groups",         "firewall",    "conntrack"};
 	uint32_t seen = 0;
 
-	if (expect_mapping(
-	        ctx, root, "",
-	        "a mapping of transport-node, switch, segments, ports, static-macs, remote",
-	        true) <= 0)
+	if (expect_mapping(ctx, root, "",
+	                   "a mapping of transport-node, switch, segments, ports, static-macs, "
+	                   "remote, groups, firewall, conntrack",
+	                   true) <= 0)
 		return;
 	FOR_EACH_PAIR(root, pair)
 	{
-		int index = lookup_field(ctx, doc_node(ctx, pair->key), "", names, 6, &seen);
+		int index = lookup_field(ctx, doc_node(ctx, pair->key), "", names, 9, &seen);
 		const yaml_node_t *v = doc_node(ctx, pair->value);
 
 		if (index < 0 || v == NULL)
@@ -1669,6 +1671,15 @@ parse_root(struct parse_ctx *ctx, const yaml_node_t *root, struct dse_config *cf
 			break;
 		case 5:
 			config_overlay_parse_remote(ctx, v, &cfg->overlay);
+			break;
+		case 6:
+			config_parse_groups(ctx, v, cfg);
+			break;
+		case 7:
+			config_parse_firewall(ctx, v, cfg);
+			break;
+		case 8:
+			config_parse_conntrack(ctx, v, cfg);
 			break;
 		}
 	}
@@ -1723,6 +1734,7 @@ config_parse_yaml(const char *text, size_t len, struct dse_config *cfg,
 	if (root != NULL)
 		parse_root(&ctx, root, cfg, src);
 	validate_config(cfg, src, errs);
+	config_validate_firewall(cfg, errs);
 	sort_errors_by_line(errs);
 	free(src);
 	yaml_document_delete(&doc);
@@ -1826,4 +1838,16 @@ int
 cfgp_get_mac(struct parse_ctx *ctx, const yaml_node_t *node, const char *field, uint8_t *mac)
 {
 	return get_mac(ctx, node, field, mac);
+}
+
+int
+cfgp_get_bool(struct parse_ctx *ctx, const yaml_node_t *node, const char *field, bool *value)
+{
+	return get_bool(ctx, node, field, value);
+}
+
+bool
+cfgp_is_null(const yaml_node_t *node)
+{
+	return node_is_null(node);
 }

@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mgmt/config_firewall.h"
+
 #define DSE_NAME_MAX        32   /* port, segment and node names, including the NUL */
 #define DSE_PATH_MAX        108  /* socket paths: fits sockaddr_un.sun_path */
 #define DSE_DEVARGS_MAX     256  /* free-form DPDK devargs */
@@ -100,6 +102,7 @@ struct dse_config {
 	struct dse_port_config ports[DSE_MAX_PORTS];
 	uint16_t nb_static_macs;
 	struct dse_static_mac static_macs[DSE_MAX_STATIC_MACS];
+	struct dse_fw_config fw; /* groups, firewall, conntrack (config_firewall.h) */
 	struct dse_overlay_config overlay; /* transport-node.tep and remote (config_overlay.h) */
 };
 

@@ -39,6 +39,8 @@ int cfgp_get_string(struct parse_ctx *ctx, const yaml_node_t *node, const char *
 int cfgp_get_name(struct parse_ctx *ctx, const yaml_node_t *node, const char *field, char *out);
 int cfgp_get_integer(struct parse_ctx *ctx, const yaml_node_t *node, const char *field,
                      long long min, long long max, const char *expected, long long *value);
+int cfgp_get_bool(struct parse_ctx *ctx, const yaml_node_t *node, const char *field, bool *value);
+bool cfgp_is_null(const yaml_node_t *node);
 int cfgp_get_mac(struct parse_ctx *ctx, const yaml_node_t *node, const char *field, uint8_t *mac);
 
 #endif

@@ -275,7 +275,8 @@ static struct rte_node_register switch_node = {
     .nb_edges = SWITCH_NEXT_COUNT,
     .next_nodes =
         {
-            [SWITCH_NEXT_PORT_TX] = "dse-port-tx",
+            /* Every switched frame passes the firewall, which knows both ports. */
+            [SWITCH_NEXT_PORT_TX] = "dse-firewall",
             [SWITCH_NEXT_DROP] = "dse-drop",
             [SWITCH_NEXT_ENCAP] = "dse-overlay-encap",
         },

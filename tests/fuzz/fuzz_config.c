@@ -20,6 +20,12 @@ clear_lines(struct dse_config *cfg)
 		cfg->ports[i].line = 0;
 	for (unsigned i = 0; i < cfg->nb_static_macs; i++)
 		cfg->static_macs[i].line = 0;
+	for (unsigned i = 0; i < cfg->fw.nb_groups; i++)
+		cfg->fw.groups[i].line = 0;
+	for (unsigned i = 0; i < cfg->fw.nb_sections; i++)
+		cfg->fw.sections[i].line = 0;
+	for (unsigned i = 0; i < cfg->fw.nb_rules; i++)
+		cfg->fw.rules[i].line = 0;
 }
 
 /* Checks that a valid config reads back the same from its JSON form. */

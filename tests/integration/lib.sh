@@ -397,15 +397,23 @@ check_dsed_alive()
 ping_ok()
 {
 	local ns=$1 addr=$2 count=${3:-3}
+	local out
 	nsx "$ns" ping -c 1 -W 2 "$addr" >/dev/null 2>&1
-	nsx "$ns" ping -c "$count" -i 0.2 -W 1 "$addr" 2>&1 | grep -q " $count received"
+	out=$(nsx "$ns" ping -c "$count" -i 0.2 -W 1 "$addr" 2>&1)
+	echo "$out" | grep -q " $count received" && return 0
+	echo "$out" | grep -E "transmitted|unreachable|Unreachable" | head -n 3
+	return 1
 }
 
 # ping_none NS ADDR [COUNT]: not a single echo reply.
 ping_none()
 {
 	local ns=$1 addr=$2 count=${3:-3}
-	nsx "$ns" ping -c "$count" -i 0.2 -W 1 "$addr" 2>&1 | grep -q " 0 received"
+	local out
+	out=$(nsx "$ns" ping -c "$count" -i 0.2 -W 1 "$addr" 2>&1)
+	echo "$out" | grep -q " 0 received" && return 0
+	echo "$out" | grep -E "transmitted" | head -n 1
+	return 1
 }
 
 # capture_start NS IF FILTER FILE: starts tcpdump writing FILE; waits until it listens.

@@ -57,7 +57,7 @@ assert_ok "ping af_packet -> af_xdp" ping_ok "$NS3" 198.18.0.2 5
 # (a flow stops getting through while pings still do); until that is understood the two-worker
 # run checks connectivity only.
 if [ "$DSE_WORKERS" = 1 ]; then
-	nsx "$NS2" iperf3 -s -1 -B 198.18.0.2 >"$TMP_DIR/iperf3-server.log" 2>&1 &
+	ip netns exec "$NS2" iperf3 -s -1 -B 198.18.0.2 >"$TMP_DIR/iperf3-server.log" 2>&1 &
 	track_pid $!
 	wait_until 5 tcp_listening "$NS2" 5201 || fail "iperf3 server listening" "not after 5 s"
 	if nsx "$NS1" timeout 20 iperf3 -c 198.18.0.2 -t 2 --json >"$TMP_DIR/iperf3.json" 2>&1; then
