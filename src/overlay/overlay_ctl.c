@@ -471,7 +471,9 @@ overlay_ctl_tick(struct dse_engine *e)
 	while (rte_ring_sc_dequeue_elem(shared->arp_ring, &msg, sizeof(msg)) == 0) {
 		for (unsigned i = 0; i <= GATEWAY; i++) {
 			struct neighbor *n = &neighbors[i];
-			if (n->ip != msg.ip)
+			/* A pinned next hop MAC is not for ARP to change. */
+			if (n->ip != msg.ip ||
+			    (i == GATEWAY && cfg != NULL && cfg->overlay.tep.has_next_hop_mac))
 				continue;
 			if (!n->resolved || memcmp(n->mac, msg.mac, 6) != 0)
 				dirty = true;

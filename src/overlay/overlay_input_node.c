@@ -268,8 +268,14 @@ overlay_input_process(struct rte_graph *graph, struct rte_node *node, void **obj
 	for (uint16_t i = 0; i < nb_objs; i++) {
 		struct rte_mbuf *m = objs[i];
 		enum dse_drop_reason drop = DSE_DROP_NONE;
-		if (i + 2 < nb_objs)
-			rte_prefetch0(rte_pktmbuf_mtod((struct rte_mbuf *)objs[i + 2], void *));
+		/* The outer headers and, on the next line, the inner L3 header read by the
+		 * inner parse. */
+		if (i + 4 < nb_objs) {
+			const uint8_t *ahead =
+			    rte_pktmbuf_mtod((struct rte_mbuf *)objs[i + 4], void *);
+			rte_prefetch0(ahead);
+			rte_prefetch0(ahead + RTE_CACHE_LINE_SIZE);
+		}
 		int next = overlay_input_one(w, s, m, &run, &drop);
 		if (likely(next == OVERLAY_INPUT_NEXT_SWITCH)) {
 			to_switch[nb_switch++] = m;
