@@ -182,9 +182,22 @@ api_remote_list(json_t *params, struct rpc_error *err, void *ctx)
 		rpc_error_field(err, "segment", "expected the name of a segment");
 		return NULL;
 	}
-	if (sh != NULL)
-		mac_table_walk(e->macs, binding_visit, &bw);
-	return json_pack("{s:o}", "remote", bw.out);
+	if (sh == NULL)
+		return json_pack("{s:o}", "remote", bw.out);
+	mac_table_walk(e->macs, binding_visit, &bw);
+	/* ARP suppression answers from these bindings. */
+	uint64_t suppressed = 0, not_suppressed = 0, lost = 0, refused;
+	uint32_t held;
+	for (unsigned w = 0; w < e->nb_workers; w++) {
+		suppressed += __atomic_load_n(&sh->wc[w].arp_suppressed, __ATOMIC_RELAXED);
+		not_suppressed += __atomic_load_n(&sh->wc[w].arp_flooded, __ATOMIC_RELAXED);
+		lost += __atomic_load_n(&sh->wc[w].ip_learn_lost, __ATOMIC_RELAXED);
+	}
+	overlay_ctl_ip_stats(&held, &refused);
+	return json_pack("{s:o, s:{s:I, s:I, s:I, s:I}}", "remote", bw.out, "arp_suppression",
+	                 "suppressed", (json_int_t)suppressed, "not_suppressed",
+	                 (json_int_t)not_suppressed, "ip_bindings_learned", (json_int_t)held,
+	                 "ip_bindings_refused", (json_int_t)(refused + lost));
 }
 
 json_t *

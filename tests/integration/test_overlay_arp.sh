@@ -127,6 +127,8 @@ wc_learned()
 }
 assert_ok "A learned wc's IP from its tunnelled ARP (dsectl show remote)" wait_until 5 wc_learned
 assert_ge "A holds a learned IP binding" 1 "$(counter A ip_bindings_learned)"
+assert_ok "dsectl show remote reports ARP suppression" bash -c \
+	"'$DSECTL' --socket '${HOST_SOCK[A]}' show remote | grep -q '^ARP suppression: [1-9][0-9]* requests answered here'"
 ip -n "$NSA" neigh flush dev waN-$RUN_ID
 BEFORE=$(counter A arp_suppressed)
 capture_start "$UNDERLAY_NS" br0 "udp port 6081" "$TMP_DIR/ul-learned.pcap"
