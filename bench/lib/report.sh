@@ -84,7 +84,15 @@ with open(sys.argv[3], "w") as out:
             out.write("%s %s %s %s\n" % (r["scenario"][len("l2-flows-"):], v(r["dse_mpps"]),
                                          v(r["testpmd_mpps"]), v(r["ovs_mpps"])))
 PYEOF
-    if [[ -s $data ]]; then
+    # gnuplot refuses a series without a single point: draw only those that have one
+    local series="" col name
+    for col in 3:testpmd\ io\ \(I/O\ limit\) 2:dse 4:OVS-DPDK; do
+        name=${col#*:}
+        if awk -v c="${col%%:*}" '$c != "NaN" {found = 1} END {exit !found}' "$data" 2>/dev/null; then
+            series="$series${series:+, }\"$data\" using ${col%%:*}${series:+}$([[ -z $series ]] && echo ':xtic(1)') title \"$name\""
+        fi
+    done
+    if [[ -s $data && -n $series ]]; then
         gnuplot <<GP && log "chart: $prefix.png"
 set terminal pngcairo size 1000,600 noenhanced
 set output "$prefix.png"
@@ -97,7 +105,7 @@ set boxwidth 0.9
 set key top right
 set grid ytics
 set yrange [0:*]
-plot "$data" using 3:xtic(1) title "testpmd io (I/O limit)", '' using 2 title "dse", '' using 4 title "OVS-DPDK"
+plot $series
 GP
     fi
     if [[ -s $sdata ]]; then

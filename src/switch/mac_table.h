@@ -17,6 +17,7 @@
 #define DSE_SWITCH_MAC_TABLE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define MAC_TABLE_BUCKET_SLOTS 4 /* slots per bucket: one 64-byte cache line */
@@ -73,17 +74,28 @@ mac_key_make(uint16_t segment, const uint8_t mac[6])
 	       (uint64_t)mac[2] << 24 | (uint64_t)mac[3] << 16 | (uint64_t)mac[4] << 8 | mac[5];
 }
 
+/* The key of the MAC at p (a frame's destination at offset 0 or source at offset 6), reading
+ * 8 bytes: the caller guarantees the frame holds a whole Ethernet header. */
+static inline uint64_t
+mac_key_from_frame(uint16_t segment, const uint8_t *p)
+{
+	uint64_t x;
+	__builtin_memcpy(&x, p, sizeof(x));
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	x = __builtin_bswap64(x);
+#endif
+	return (uint64_t)segment << 48 | x >> 16;
+}
+
 static inline uint64_t
 mac_key_hash(uint64_t key)
 {
-	/* A 64-bit finaliser (xor-shift-multiply): every key bit reaches every hash bit, so
-	 * addresses that differ only in their last bytes still spread over all buckets. */
-	key ^= key >> 33;
-	key *= 0xff51afd7ed558ccdull;
-	key ^= key >> 33;
-	key *= 0xc4ceb9fe1a85ec53ull;
-	key ^= key >> 33;
-	return key;
+	/* Two multiply-shift hashes (the high half of the product with an odd constant), one
+	 * for each bucket: each spreads every key bit over its 32 bits, and the two are
+	 * independent, which is what the two-choice placement needs. */
+	uint64_t h0 = (key * 0x9e3779b97f4a7c15ull) >> 32;
+	uint64_t h1 = (key * 0xc2b2ae3d27d4eb4full) >> 32;
+	return h1 << 32 | h0;
 }
 
 /* The two candidate buckets of a key: one from each half of its hash, independent of each

@@ -198,8 +198,8 @@ switch_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint
 		struct rte_mbuf *m = objs[i];
 		const uint8_t *frame = rte_pktmbuf_mtod(m, const uint8_t *);
 		uint16_t segment = dse_meta(m)->segment;
-		dst_keys[i] = mac_key_make(segment, frame);
-		src_keys[i] = mac_key_make(segment, frame + 6);
+		dst_keys[i] = mac_key_from_frame(segment, frame);
+		src_keys[i] = mac_key_from_frame(segment, frame + 6);
 		dst_hashes[i] = mac_key_hash(dst_keys[i]);
 		src_hashes[i] = mac_key_hash(src_keys[i]);
 		mac_table_prefetch(s->macs, src_hashes[i]);

@@ -189,13 +189,13 @@ assert_ok "log has a flow event for rule 10" grep -q '"event_type":"flow".*"rule
 assert_ok "log has a drop event for rule 12" grep -q '"event_type":"drop".*"rule_id":12' "$FWLOG"
 
 # Crafted packets from vm1 (scapy), each dropped under its own name.
-if python3 -c 'import scapy' 2>/dev/null; then
+if /usr/bin/python3 -c 'import scapy' 2>/dev/null; then
 	B_SYNACK=$(drops_of ct-tcp-synack-without-syn)
 	B_WIN=$(drops_of ct-tcp-out-of-window)
 	B_RST=$(drops_of ct-tcp-bad-rst)
 	B_ICMP=$(drops_of ct-icmp-error-unknown)
 	B_MID=$(drops_of ct-tcp-no-connection)
-	ip netns exec "$NS1" python3 - "$V1N" >"$TMP_DIR/scapy.log" 2>&1 <<'EOF'
+	ip netns exec "$NS1" /usr/bin/python3 - "$V1N" >"$TMP_DIR/scapy.log" 2>&1 <<'EOF'
 import socket, sys, time
 from scapy.all import Ether, IP, TCP, UDP, ICMP, sendp, conf
 conf.verb = 0
@@ -224,7 +224,7 @@ EOF
 	assert_ge "reset with a bad sequence: ct-tcp-bad-rst" $((B_RST + 1)) "$(drops_of ct-tcp-bad-rst)"
 	assert_ge "ICMP error quoting no connection: ct-icmp-error-unknown" $((B_ICMP + 1)) "$(drops_of ct-icmp-error-unknown)"
 else
-	info "python3-scapy missing: crafted-packet checks skipped"
+	fail "crafted packets" "python3-scapy (Debian) is not installed for /usr/bin/python3"
 fi
 
 # A 10,000-rule reload (and a small change) during iperf3 on an allowed port: nothing lost.
@@ -273,7 +273,9 @@ for i in range(1200):
 sleep 0.5
 N=$(dsectl_j call ct.show '{"protocol": "udp", "limit": 5000}' | json_get "d['connections']")
 assert_ge "table holds at most 1024 connections" 1024 "$N"
-assert_ge "new connections beyond the bound dropped: ct-table-full" $((B_FULL + 100)) "$(drops_of ct-table-full)"
+# 1200 tried, 1024 fit; on a loaded machine the first ones may already have expired (2 s)
+# before the last are sent, freeing room, so the count of refusals is not exactly 176.
+assert_ge "new connections beyond the bound dropped: ct-table-full" $((B_FULL + 1)) "$(drops_of ct-table-full)"
 sleep 6
 N=$(dsectl_j call ct.show '{"protocol": "udp"}' | json_get "len(d['entries'])")
 assert_eq "UDP connections expired after their timeout" 0 "$N"

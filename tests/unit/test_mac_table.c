@@ -189,6 +189,20 @@ test_concurrent_learning(void **state)
 	mac_table_destroy(t);
 }
 
+static void
+test_key_from_frame(void **state)
+{
+	(void)state;
+	/* A frame's destination and source read 8 bytes at a time give the same keys as built
+	 * byte by byte. */
+	const uint8_t frame[16] = {0x02, 0x11, 0x22, 0x33, 0x44, 0x55, 0xa6, 0xb7,
+	                           0xc8, 0xd9, 0xea, 0xfb, 0x08, 0x00, 0x45, 0x00};
+	assert_int_equal(mac_key_from_frame(7, frame), mac_key_make(7, frame));
+	assert_int_equal(mac_key_from_frame(0xffff, frame + 6), mac_key_make(0xffff, frame + 6));
+	assert_int_equal(mac_key_from_frame(1, frame + 6) >> 48, 1);
+	assert_int_equal(mac_key_from_frame(1, frame + 6) & 0xffffffffffffull, 0xa6b7c8d9eafbull);
+}
+
 int
 main(void)
 {
@@ -200,6 +214,7 @@ main(void)
 	    cmocka_unit_test(test_flush),
 	    cmocka_unit_test(test_capacity_bound),
 	    cmocka_unit_test(test_concurrent_learning),
+	    cmocka_unit_test(test_key_from_frame),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
