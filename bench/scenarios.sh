@@ -14,11 +14,12 @@
 #   SC_OVS_UNAVAILABLE  non-empty: OVS not measured, with this reason
 #   SC_OVS_MEMORY       OVS dpdk-socket-mem (MB)
 #   SC_CONDITIONS       what exactly is measured (goes into the JSON and the table notes)
+#   SC_OVS_DESC         how OVS is configured (table notes)
+#   SC_GENEVE_DIR       geneve scenarios: encap or decap
 #   SC_REPLY            1: a second file with every flow's replies (SC_TRAFFIC_REPLY), replayed
 #                       on a second port; throughput counts both directions
 #   SC_DSE_TX_PORTS     the engine ports whose transmitted packets are counted (default sink)
 #   SC_MEASURE          empty: Mpps; ct-new: new connections/s (bench/lib/fw.sh)
-#   SC_OVS_NOTE         how OVS is configured, for the notes
 
 ALL_SCENARIOS=(l2 l2-1m geneve-encap geneve-decap fw-est-1k fw-est-100k fw-est-1k-100r fw-est-100k-100r fw-new)
 SCALING_FLOWS=(1 10 100 1000 10000 100000 1000000)
@@ -30,9 +31,10 @@ L2_MAX_DST_MACS=1000
 scenario_reset() {
     SC_DESC="" SC_UNAVAILABLE="" SC_FLOWS=10000 SC_DST_MACS=1 SC_FRAME_SIZE=64 SC_GEN_ARGS=""
     SC_PACKETS=0 SC_DSE_CONFIG_FN="" SC_DSE_MEMORY=1024 SC_DSE_MBUFS=0 SC_OVS_SETUP_FN="" SC_OVS_UNAVAILABLE=""
-    SC_OVS_MEMORY=1024 SC_CONDITIONS="" SC_MAC_TABLE_SIZE=65536 SC_GEN_ARGS_TAG=""
+    SC_OVS_MEMORY=1024 SC_CONDITIONS="" SC_MAC_TABLE_SIZE=65536 SC_GEN_ARGS_TAG="" SC_GENEVE_DIR=""
+    SC_OVS_DESC="actions=NORMAL, destination MACs as static FDB entries (fdb/add) on sink, EMC/SMC at their defaults"
     SC_REPLY=0 SC_TRAFFIC_REPLY="" SC_DSE_TX_PORTS=sink SC_MEASURE="" SC_FW_RULES=0
-    SC_SERVER_PORT=sink SC_OVS_NOTE=""
+    SC_SERVER_PORT=sink
 }
 
 # scenario_define NAME: sets SC_* for NAME; returns 1 for an unknown name
@@ -42,12 +44,8 @@ scenario_define() {
     l2) l2_scenario 10000 ;;
     l2-1m) l2_scenario 1000000 ;;
     l2-flows-[0-9]*) l2_scenario "${1#l2-flows-}" ;;
-    geneve-encap)
-        SC_DESC="segment with a VNI: frames from a local port leave the uplink Geneve-encapsulated"
-        SC_UNAVAILABLE="not yet available: the overlay (src/overlay) does not exist yet" ;;
-    geneve-decap)
-        SC_DESC="Geneve frames from the uplink delivered decapsulated to a local port"
-        SC_UNAVAILABLE="not yet available: the overlay (src/overlay) does not exist yet" ;;
+    geneve-encap) geneve_scenario encap 10000 ;;
+    geneve-decap) geneve_scenario decap 10000 ;;
     fw-est-1k) fw_est_scenario 1000 10000 ;;
     fw-est-100k) fw_est_scenario 100000 10000 ;;
     fw-est-1k-100r) fw_est_scenario 1000 100 ;;
@@ -131,6 +129,126 @@ l2_ovs_setup() {
     # the source last: its first packet already finds every destination MAC
     ovs_pcap_port br0 src 1 "$SC_TRAFFIC"
     OVS_OUT_BRIDGE=br0 OVS_OUT_PORT=sink
+}
+
+# ---- geneve: the overlay's tunnel endpoint, one direction each
+
+# Underlay of the Geneve scenarios: this host's TEP 198.19.0.1, the remote TEP 198.19.0.2 (the
+# generator's outer addresses), the next hop's MAC fixed so that nothing waits for ARP, and
+# OVS-DPDK's br-phy MAC as the outer destination of the decap file.
+GENEVE_VNI=5001
+GENEVE_NEXT_HOP_MAC=02:54:00:00:00:02
+GENEVE_BR_PHY_MAC=aa:55:aa:55:00:01
+
+# geneve_scenario encap|decap FLOWS: 64-byte inner frames, FLOWS flows to 1,000 destination
+# MACs. encap: plain frames from port src (pcap) on segment s (VNI 5001); the destination MACs
+# are remote bindings behind TEP 198.19.0.2, so every frame leaves the uplink, port sink (null),
+# Geneve-encapsulated (114 bytes on the wire). decap: Geneve packets (114 bytes) from
+# 198.19.0.2 on the uplink (pcap) are decapsulated and switched to port sink (null), where the
+# destination MACs are static; the source MACs are learned behind the remote TEP.
+geneve_scenario() {
+    local dir=$1 flows=$2
+    SC_FLOWS=$flows
+    SC_DST_MACS=$(( flows < L2_MAX_DST_MACS ? flows : L2_MAX_DST_MACS ))
+    SC_PACKETS=$(( flows >= 1024 ? flows : (1024 + flows - 1) / flows * flows ))
+    SC_GENEVE_DIR=$dir
+    SC_DSE_CONFIG_FN=geneve_dse_config
+    SC_OVS_DESC="userspace tunnelling (br-phy underlay, geneve port on br-int), one OpenFlow rule, EMC/SMC at their defaults"
+    if [[ $dir == encap ]]; then
+        SC_DESC="Geneve encap: $flows flows of 64-byte frames from port src leave the uplink in Geneve (VNI $GENEVE_VNI) to one remote TEP"
+        SC_OVS_SETUP_FN=geneve_encap_ovs_setup
+        SC_CONDITIONS="inner frames 64 bytes, $flows flows (source MACs learned on src) to $SC_DST_MACS destination MACs, each a static remote binding (remote:) behind TEP 198.19.0.2; output 114-byte Geneve packets (outer Ethernet/IPv4 DF/UDP 6081, source port from the inner flow hash) on the uplink sink (net_null); next hop MAC fixed by transport-node.tep.next-hop-mac (no ARP); testpmd forwards the same inner pcap unchanged. OVS: userspace tunnelling, br-int in_port=src -> geneve port (remote_ip 198.19.0.2, key $GENEVE_VNI) -> br-phy (198.19.0.1/24, static tnl/arp entry) -> sink; one OpenFlow rule, no MAC learning"
+    else
+        SC_DESC="Geneve decap: $flows flows of Geneve packets from the uplink delivered decapsulated (64-byte inner frames) to port sink"
+        SC_FRAME_SIZE=114
+        SC_GEN_ARGS="--geneve $GENEVE_VNI --outer-dst-mac $GENEVE_BR_PHY_MAC"
+        SC_GEN_ARGS_TAG=-geneve$GENEVE_VNI
+        SC_OVS_SETUP_FN=geneve_decap_ovs_setup
+        SC_CONDITIONS="114-byte Geneve packets from TEP 198.19.0.2 to 198.19.0.1 (UDP 6081, VNI $GENEVE_VNI, no options, UDP checksum 0) on the uplink (net_pcap), inner frames 64 bytes, $flows flows: $flows inner source MACs learned behind the remote TEP, $SC_DST_MACS destination MACs static on sink; output the 64-byte inner frames on sink (net_null); testpmd forwards the same Geneve pcap unchanged. OVS: userspace tunnelling, br-phy (198.19.0.1/24, MAC = the outer destination) pops the tunnel into br-int, in_port=geneve -> sink; one OpenFlow rule, no MAC learning"
+    fi
+}
+
+geneve_dse_config() {
+    cat <<YAML
+# generated by bench/run for scenario $SCENARIO
+transport-node:
+  name: bench
+  workers: 1
+  tep:
+    address: 198.19.0.1/24
+    uplink: $([[ $SC_GENEVE_DIR == encap ]] && echo sink || echo up)
+    next-hop-mac: $GENEVE_NEXT_HOP_MAC
+switch:
+  mac-table-size: 65536
+segments:
+  - name: s
+    vni: $GENEVE_VNI
+    flood-teps: [198.19.0.2]
+YAML
+    if [[ $SC_GENEVE_DIR == encap ]]; then
+        cat <<YAML
+ports:
+  - name: src
+    kind: pcap
+    segment: s
+    path: $SC_TRAFFIC
+    infinite-rx: true
+  - name: sink
+    kind: null
+remote:
+YAML
+        "$GEN_TRAFFIC" --flows "$SC_FLOWS" --dst-macs "$SC_DST_MACS" --print-dst-macs |
+            awk '{printf "  - segment: s\n    mac: %s\n    tep: 198.19.0.2\n", $1}'
+    else
+        cat <<YAML
+ports:
+  - name: up
+    kind: pcap
+    path: $SC_TRAFFIC
+    infinite-rx: true
+  - name: sink
+    kind: null
+    segment: s
+static-macs:
+YAML
+        "$GEN_TRAFFIC" --flows "$SC_FLOWS" --dst-macs "$SC_DST_MACS" --print-dst-macs |
+            awk '{printf "  - segment: s\n    mac: %s\n    port: sink\n", $1}'
+    fi
+}
+
+# OVS userspace tunnelling (the recipe of OVS's own documentation): br-phy holds the underlay
+# address in ovs-vswitchd's namespace, a route and a static tunnel ARP entry for the remote TEP.
+geneve_ovs_underlay() {
+    ip netns exec "$OVS_NS" ip addr add 198.19.0.1/24 dev br-phy
+    ip netns exec "$OVS_NS" ip link set br-phy up
+    ovs_appctl ovs/route/add 198.19.0.0/24 br-phy >/dev/null
+    ovs_appctl tnl/arp/set br-phy 198.19.0.2 "$GENEVE_NEXT_HOP_MAC" >/dev/null
+}
+
+geneve_encap_ovs_setup() {
+    ovs_netdev_bridge br-phy other-config:hwaddr="$GENEVE_BR_PHY_MAC"
+    ovs_null_port br-phy sink 2
+    ovs_netdev_bridge br-int
+    ovs_vsctl add-port br-int gnv0 -- set Interface gnv0 type=geneve ofport_request=10 \
+        options:remote_ip=198.19.0.2 options:key="$GENEVE_VNI"
+    geneve_ovs_underlay
+    ovs_ofctl del-flows br-int
+    ovs_ofctl add-flow br-int "in_port=1,actions=output:10"
+    ovs_pcap_port br-int src 1 "$SC_TRAFFIC"
+    OVS_OUT_BRIDGE=br-phy OVS_OUT_PORT=sink
+}
+
+geneve_decap_ovs_setup() {
+    ovs_netdev_bridge br-phy other-config:hwaddr="$GENEVE_BR_PHY_MAC"
+    ovs_netdev_bridge br-int
+    ovs_vsctl add-port br-int gnv0 -- set Interface gnv0 type=geneve ofport_request=10 \
+        options:remote_ip=198.19.0.2 options:key="$GENEVE_VNI"
+    ovs_null_port br-int sink 2
+    geneve_ovs_underlay
+    ovs_ofctl del-flows br-int
+    ovs_ofctl add-flow br-int "in_port=10,actions=output:2"
+    ovs_pcap_port br-phy src 1 "$SC_TRAFFIC"
+    OVS_OUT_BRIDGE=br-int OVS_OUT_PORT=sink
 }
 
 # make_traffic: writes the scenario's pcap unless an identical one is there already

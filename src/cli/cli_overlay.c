@@ -102,6 +102,15 @@ cli_show_remote(struct cli *cli, const char *segment)
 	}
 	cli_table_print(table, stdout);
 	cli_table_destroy(table);
+	json_t *arp = json_object_get(result, "arp_suppression");
+	char n[3][32];
+	if (arp != NULL)
+		printf("\nARP suppression: %s requests answered here, %s not (no binding); "
+		       "%s IP bindings learned, %s refused\n",
+		       cli_json_number(arp, "suppressed", buf),
+		       cli_json_number(arp, "not_suppressed", n[0]),
+		       cli_json_number(arp, "ip_bindings_learned", n[1]),
+		       cli_json_number(arp, "ip_bindings_refused", n[2]));
 	json_decref(result);
 	return CLI_EXIT_OK;
 }

@@ -3,8 +3,9 @@
  * stages rely on are whole and consistent (net_parse_frame), and decides which segment the
  * frame belongs to: the port's untagged segment, or the segment its VLAN tag maps to on this
  * port. Frames received on the overlay's uplink belong to no segment: they go to
- * dse-overlay-input, which terminates the tunnels. Anything else goes to the drop node under a
- * named reason.
+ * dse-overlay-input, which terminates the tunnels. ARP of a segment that spans hosts goes to
+ * dse-overlay-arp first, which answers requests for remote workloads it knows (ARP
+ * suppression). Anything else goes to the drop node under a named reason.
  */
 #include <assert.h>
 
@@ -13,12 +14,14 @@
 
 #include "core/drop.h"
 #include "core/node_util.h"
+#include "net/eth.h"
 #include "net/parse.h"
 
 enum classify_next {
 	CLASSIFY_NEXT_SWITCH,
 	CLASSIFY_NEXT_DROP,
 	CLASSIFY_NEXT_OVERLAY,
+	CLASSIFY_NEXT_ARP,
 	CLASSIFY_NEXT_COUNT,
 };
 
@@ -80,14 +83,20 @@ classify_one(const struct dse_snapshot *s, struct rte_mbuf *m)
 	return DSE_DROP_NONE;
 }
 
-/* Edge of a classified frame: the switch, or the overlay for frames of the underlay. */
+/* Edge of a classified frame: the switch, the overlay for frames of the underlay, or the
+ * overlay's ARP suppression for ARP on a segment with a VNI. */
 static inline rte_edge_t
-classify_next(struct rte_mbuf *m, enum dse_drop_reason r)
+classify_next(const struct dse_snapshot *s, struct rte_mbuf *m, enum dse_drop_reason r)
 {
+	const struct dse_pkt_meta *meta = dse_meta(m);
 	if (unlikely(r != DSE_DROP_NONE))
 		return CLASSIFY_NEXT_DROP;
-	return unlikely(dse_meta(m)->segment == DSE_NO_SEGMENT) ? CLASSIFY_NEXT_OVERLAY
-	                                                        : CLASSIFY_NEXT_SWITCH;
+	if (unlikely(meta->segment == DSE_NO_SEGMENT))
+		return CLASSIFY_NEXT_OVERLAY;
+	if (unlikely(meta->ethertype == NET_ETHERTYPE_ARP) && s->overlay != NULL &&
+	    s->segments[meta->segment].vni != 0)
+		return CLASSIFY_NEXT_ARP;
+	return CLASSIFY_NEXT_SWITCH;
 }
 
 static uint16_t
@@ -96,7 +105,7 @@ classify_process(struct rte_graph *graph, struct rte_node *node, void **objs, ui
 	const struct dse_snapshot *s = dse_node_ctx(node)->worker->snap;
 	uint8_t drop[RTE_GRAPH_BURST_SIZE];
 	rte_edge_t next[RTE_GRAPH_BURST_SIZE];
-	uint16_t nb_drop = 0, nb_overlay = 0;
+	uint16_t nb_drop = 0, nb_overlay = 0, nb_other = 0;
 
 	if (unlikely(nb_objs > RTE_GRAPH_BURST_SIZE)) {
 		/* More than one burst (only when several producers feed this node): one by one. */
@@ -104,7 +113,7 @@ classify_process(struct rte_graph *graph, struct rte_node *node, void **objs, ui
 			enum dse_drop_reason r = classify_one(s, objs[i]);
 			if (r != DSE_DROP_NONE)
 				dse_drop_mark(objs[i], r);
-			rte_node_enqueue_x1(graph, node, classify_next(objs[i], r), objs[i]);
+			rte_node_enqueue_x1(graph, node, classify_next(s, objs[i], r), objs[i]);
 		}
 		return nb_objs;
 	}
@@ -114,14 +123,15 @@ classify_process(struct rte_graph *graph, struct rte_node *node, void **objs, ui
 			rte_prefetch0(rte_pktmbuf_mtod((struct rte_mbuf *)objs[i + 2], void *));
 		enum dse_drop_reason r = classify_one(s, m);
 		drop[i] = r != DSE_DROP_NONE;
-		next[i] = classify_next(m, r);
+		next[i] = classify_next(s, m, r);
 		nb_overlay += next[i] == CLASSIFY_NEXT_OVERLAY;
+		nb_other += next[i] >= CLASSIFY_NEXT_OVERLAY;
 		if (unlikely(drop[i])) {
 			dse_drop_mark(m, r);
 			nb_drop++;
 		}
 	}
-	if (unlikely(nb_overlay != 0)) {
+	if (unlikely(nb_other != 0)) {
 		if (nb_overlay == nb_objs)
 			rte_node_next_stream_move(graph, node, CLASSIFY_NEXT_OVERLAY);
 		else
@@ -149,6 +159,7 @@ static struct rte_node_register classify_node = {
             [CLASSIFY_NEXT_SWITCH] = "dse-switch",
             [CLASSIFY_NEXT_DROP] = "dse-drop",
             [CLASSIFY_NEXT_OVERLAY] = "dse-overlay-input",
+            [CLASSIFY_NEXT_ARP] = "dse-overlay-arp",
         },
 };
 

@@ -16,8 +16,9 @@
 #include "core/worker.h"
 
 static const char *const worker_node_names[] = {
-    "dse-port-rx", "dse-classify",      "dse-switch",        "dse-firewall",       "dse-port-tx",
-    "dse-drop",    "dse-overlay-input", "dse-overlay-encap", "dse-overlay-ctl-tx",
+    "dse-port-rx",        "dse-classify",    "dse-switch",        "dse-firewall",
+    "dse-port-tx",        "dse-drop",        "dse-overlay-input", "dse-overlay-encap",
+    "dse-overlay-ctl-tx", "dse-overlay-arp",
 };
 
 const char *const *

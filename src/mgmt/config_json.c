@@ -167,6 +167,8 @@ config_to_json(const struct dse_config *cfg)
 	rc |= set(obj, "ports", ports);
 	rc |= set(obj, "static-macs", static_macs_to_json(cfg));
 	rc |= config_fw_to_json(cfg, obj);
+	if (rc == 0)
+		rc = config_overlay_to_json(cfg, obj);
 	if (rc != 0) {
 		json_decref(obj);
 		return NULL;

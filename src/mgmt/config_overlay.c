@@ -3,12 +3,15 @@
  * VXLAN, RFC 7348, tunnel endpoint), the static remote bindings (remote) and the segments'
  * flood-teps. Each field is type- and range-checked where it is read, with its line; the
  * references (uplink port, segments with a VNI, TEPs other than our own) are checked once the
- * whole config is known.
+ * whole config is known. The same fields are written back as JSON for config.get, in the form
+ * the reader takes, so that the output applied again gives the same config.
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+
+#include <jansson.h>
 
 #include "mgmt/config.h"
 #include "mgmt/config_overlay.h"
@@ -99,8 +102,8 @@ void
 config_overlay_parse_tep(struct parse_ctx *ctx, const yaml_node_t *node, const char *prefix,
                          struct dse_overlay_config *ov)
 {
-	static const char *const names[] = {"address", "uplink",        "next-hop",
-	                                    "mtu",     "encapsulation", "ttl"};
+	static const char *const names[] = {"address",       "uplink", "next-hop",    "mtu",
+	                                    "encapsulation", "ttl",    "next-hop-mac"};
 	struct dse_tep_config *tep = &ov->tep;
 	char field[FIELD_SIZE];
 	uint32_t seen = 0;
@@ -112,14 +115,15 @@ config_overlay_parse_tep(struct parse_ctx *ctx, const yaml_node_t *node, const c
 	tep->encap = DSE_ENCAP_GENEVE;
 	tep->line = cfgp_line(ctx, node);
 	if (cfgp_expect_mapping(ctx, node, prefix,
-	                        "a mapping of address, uplink, next-hop, mtu, encapsulation, ttl",
+	                        "a mapping of address, uplink, next-hop, next-hop-mac, mtu, "
+	                        "encapsulation, ttl",
 	                        false) <= 0)
 		return;
 	tep->enabled = true;
 	for (yaml_node_pair_t *pair = node->data.mapping.pairs.start;
 	     pair < node->data.mapping.pairs.top; pair++) {
 		int index =
-		    cfgp_lookup_field(ctx, cfgp_node(ctx, pair->key), prefix, names, 6, &seen);
+		    cfgp_lookup_field(ctx, cfgp_node(ctx, pair->key), prefix, names, 7, &seen);
 		const yaml_node_t *v = cfgp_node(ctx, pair->value);
 
 		if (index < 0 || v == NULL)
@@ -159,6 +163,10 @@ config_overlay_parse_tep(struct parse_ctx *ctx, const yaml_node_t *node, const c
 		case 5:
 			if (cfgp_get_integer(ctx, v, field, 1, 255, NULL, &value) == 0)
 				tep->ttl = (uint8_t)value;
+			break;
+		case 6:
+			if (cfgp_get_mac(ctx, v, field, tep->next_hop_mac) == 0)
+				tep->has_next_hop_mac = true;
 			break;
 		}
 	}
@@ -385,4 +393,108 @@ config_overlay_validate(const struct dse_config *cfg, struct dse_config_errors *
 				break;
 			}
 	}
+}
+
+/* "a.b.c.d" (or "a.b.c.d/n" with prefix_len non-zero) as a JSON string. */
+static json_t *
+ipv4_json(uint32_t ip, uint8_t prefix_len)
+{
+	char text[24];
+
+	if (prefix_len)
+		snprintf(text, sizeof(text), "%u.%u.%u.%u/%u", ip >> 24, (ip >> 16) & 255,
+		         (ip >> 8) & 255, ip & 255, prefix_len);
+	else
+		snprintf(text, sizeof(text), "%u.%u.%u.%u", ip >> 24, (ip >> 16) & 255,
+		         (ip >> 8) & 255, ip & 255);
+	return json_string(text);
+}
+
+static json_t *
+mac_json(const uint8_t *mac)
+{
+	char text[18];
+
+	snprintf(text, sizeof(text), "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2],
+	         mac[3], mac[4], mac[5]);
+	return json_string(text);
+}
+
+/* Sets key of obj to value (which it takes); returns -1 if value is NULL or on failure. */
+static int
+set(json_t *obj, const char *key, json_t *value)
+{
+	if (value == NULL)
+		return -1;
+	return json_object_set_new(obj, key, value);
+}
+
+/* transport-node.tep as a JSON object. */
+static json_t *
+tep_to_json(const struct dse_tep_config *tep)
+{
+	json_t *obj = json_object();
+	int rc = 0;
+
+	if (obj == NULL)
+		return NULL;
+	rc |= set(obj, "address", ipv4_json(tep->address, tep->prefix_len));
+	rc |= set(obj, "uplink",
+	          json_stringn(tep->uplink, strnlen(tep->uplink, sizeof(tep->uplink))));
+	if (tep->next_hop)
+		rc |= set(obj, "next-hop", ipv4_json(tep->next_hop, 0));
+	if (tep->has_next_hop_mac)
+		rc |= set(obj, "next-hop-mac", mac_json(tep->next_hop_mac));
+	rc |= set(obj, "mtu", json_integer(tep->mtu));
+	rc |= set(obj, "encapsulation", json_string(config_encap_name(tep->encap)));
+	rc |= set(obj, "ttl", json_integer(tep->ttl));
+	if (rc != 0) {
+		json_decref(obj);
+		return NULL;
+	}
+	return obj;
+}
+
+int
+config_overlay_to_json(const struct dse_config *cfg, json_t *obj)
+{
+	const struct dse_overlay_config *ov = &cfg->overlay;
+	json_t *node = json_object_get(obj, "transport-node");
+	json_t *segments = json_object_get(obj, "segments");
+	int rc = 0;
+
+	if (ov->tep.enabled)
+		rc |= set(node, "tep", tep_to_json(&ov->tep));
+	for (unsigned i = 0; i < cfg->nb_segments && i < DSE_MAX_SEGMENTS; i++) {
+		const struct dse_segment_config *seg = &cfg->segments[i];
+		json_t *list;
+
+		if (seg->nb_flood_teps == 0)
+			continue;
+		list = json_array();
+		for (unsigned j = 0; list != NULL && j < seg->nb_flood_teps; j++)
+			if (json_array_append_new(list, ipv4_json(seg->flood_teps[j], 0)) < 0)
+				rc = -1;
+		rc |= set(json_array_get(segments, i), "flood-teps", list);
+	}
+	if (ov->nb_remote == 0)
+		return rc ? -ENOMEM : 0;
+	json_t *remote = json_array();
+	for (unsigned i = 0; remote != NULL && i < ov->nb_remote && i < DSE_MAX_REMOTE; i++) {
+		const struct dse_remote_binding *b = &ov->remote[i];
+		json_t *entry = json_object();
+
+		if (entry == NULL || json_array_append_new(remote, entry) < 0) {
+			rc = -1;
+			break;
+		}
+		rc |= set(entry, "segment",
+		          json_stringn(b->segment, strnlen(b->segment, sizeof(b->segment))));
+		rc |= set(entry, "mac", mac_json(b->mac));
+		if (b->has_ip)
+			rc |= set(entry, "ip", ipv4_json(b->ip, 0));
+		rc |= set(entry, "tep", ipv4_json(b->tep, 0));
+	}
+	rc |= set(obj, "remote", remote);
+	return rc ? -ENOMEM : 0;
 }

@@ -28,17 +28,20 @@ enum dse_encap {
 
 /* transport-node.tep: this host's tunnel endpoint. */
 struct dse_tep_config {
-	bool enabled;         /* a tep was configured */
-	uint32_t address;     /* TEP IPv4 address, host order */
-	uint8_t prefix_len;   /* its prefix length on the underlay (on-link TEPs) */
-	char uplink[32];      /* name of the port that carries the underlay */
-	uint32_t next_hop;    /* underlay gateway, host order; 0 = every TEP on-link */
-	uint16_t mtu;         /* underlay IP MTU (default 1500) */
-	enum dse_encap encap; /* encapsulation sent (both are accepted on receipt) */
-	uint8_t ttl;          /* outer IPv4 TTL (default 64) */
-	int line;             /* line of the tep mapping */
-	int uplink_line;      /* line of tep.uplink */
-	int next_hop_line;    /* line of tep.next-hop */
+	bool enabled;            /* a tep was configured */
+	uint32_t address;        /* TEP IPv4 address, host order */
+	uint8_t prefix_len;      /* its prefix length on the underlay (on-link TEPs) */
+	char uplink[32];         /* name of the port that carries the underlay */
+	uint32_t next_hop;       /* underlay gateway, host order; 0 = every TEP on-link */
+	bool has_next_hop_mac;   /* next-hop-mac was given */
+	uint8_t next_hop_mac[6]; /* MAC every tunnel packet is sent to (the next hop's, or the
+	                            on-link TEPs' gateway), fixed: no ARP is sent for it */
+	uint16_t mtu;            /* underlay IP MTU (default 1500) */
+	enum dse_encap encap;    /* encapsulation sent (both are accepted on receipt) */
+	uint8_t ttl;             /* outer IPv4 TTL (default 64) */
+	int line;                /* line of the tep mapping */
+	int uplink_line;         /* line of tep.uplink */
+	int next_hop_line;       /* line of tep.next-hop */
 };
 
 /* remote[i]: a workload MAC on a segment that lives behind a remote TEP. */
@@ -75,6 +78,11 @@ bool config_overlay_is_uplink(const struct dse_config *cfg, const char *port_nam
 /* Parses "a.b.c.d" into *ip (host order). With prefix_len non-NULL, "a.b.c.d/n" is required.
  * Returns 0 or -EINVAL. */
 int config_parse_ipv4(const char *text, uint32_t *ip, uint8_t *prefix_len);
+
+/* Adds the overlay's fields to obj, the JSON of cfg made by config_to_json(): tep under
+ * transport-node, flood-teps in each segment, and the remote list. Returns 0 or -ENOMEM. */
+struct json_t;
+int config_overlay_to_json(const struct dse_config *cfg, struct json_t *obj);
 
 /* Name of an encapsulation ("geneve", "vxlan"). */
 const char *config_encap_name(enum dse_encap encap);

@@ -19,16 +19,18 @@
 #include "core/pkt_meta.h"
 #include "mgmt/config.h"
 
-#define OVERLAY_MAX_TEPS   256 /* remote TEPs known at once (learned and configured) */
-#define OVERLAY_TEP_PROBES 16  /* slots a TEP address may occupy from its hash */
-#define OVERLAY_VNI_SLOTS  512 /* open-addressed VNI -> segment map (2x DSE_MAX_SEGMENTS) */
-#define OVERLAY_MAX_FLOOD  32  /* remote TEPs a segment's floods reach */
-#define OVERLAY_HDR_LEN    50  /* outer Ethernet + IPv4 + UDP + Geneve/VXLAN base header */
-#define OVERLAY_OFF_IP     14  /* offsets in the outer header template */
-#define OVERLAY_OFF_UDP    34
-#define OVERLAY_OFF_TUNNEL 42
-#define OVERLAY_ARP_RING   1024 /* ARP senders seen, workers -> control */
-#define OVERLAY_TX_RING    256  /* frames from the control thread to send on the uplink */
+#define OVERLAY_MAX_TEPS       256 /* remote TEPs known at once (learned and configured) */
+#define OVERLAY_TEP_PROBES     16  /* slots a TEP address may occupy from its hash */
+#define OVERLAY_VNI_SLOTS      512 /* open-addressed VNI -> segment map (2x DSE_MAX_SEGMENTS) */
+#define OVERLAY_MAX_FLOOD      32  /* remote TEPs a segment's floods reach */
+#define OVERLAY_HDR_LEN        50  /* outer Ethernet + IPv4 + UDP + Geneve/VXLAN base header */
+#define OVERLAY_OFF_IP         14  /* offsets in the outer header template */
+#define OVERLAY_OFF_UDP        34
+#define OVERLAY_OFF_TUNNEL     42
+#define OVERLAY_ARP_RING       1024 /* ARP senders seen, workers -> control */
+#define OVERLAY_TX_RING        256  /* frames from the control thread to send on the uplink */
+#define OVERLAY_IP_RING        1024 /* IP bindings seen in decapsulated ARP, workers -> control */
+#define OVERLAY_MAX_IP_LEARNED 4096 /* IP bindings learned from tunnels (ARP suppression) */
 
 static_assert(OVERLAY_MAX_TEPS <= DSE_PORT_REMOTE_MASK, "TEP index fits a remote port value");
 
@@ -58,6 +60,9 @@ struct overlay_worker_counters {
 	uint64_t icmp_too_big;   /* ICMP frag-needed / packet-too-big sent to workloads */
 	uint64_t teps_learned;   /* remote TEPs added from received tunnels */
 	uint64_t ctl_frames_out; /* frames of the control thread sent on the uplink */
+	uint64_t arp_suppressed; /* ARP requests of workloads answered from a remote binding */
+	uint64_t arp_flooded;    /* ARP requests without a binding, left to the switch */
+	uint64_t ip_learn_lost;  /* IP bindings seen while the ring to the control was full */
 };
 
 /* Per worker, per remote TEP traffic counters. */
@@ -81,6 +86,7 @@ struct overlay_shared {
 	struct overlay_tep_slot teps[OVERLAY_MAX_TEPS];
 	struct rte_ring *arp_ring; /* struct overlay_arp_msg, workers -> control (MP/SC) */
 	struct rte_ring *tx_ring;  /* mbufs, control -> worker 0 (SP/SC) */
+	struct rte_ring *ip_ring;  /* struct overlay_ip_msg, workers -> control (MP/SC) */
 	struct overlay_worker_counters wc[DSE_MAX_WORKERS];
 	struct overlay_tep_counters tc[DSE_MAX_WORKERS][OVERLAY_MAX_TEPS];
 };
@@ -91,6 +97,51 @@ struct overlay_arp_msg {
 	uint8_t mac[6]; /* sender MAC */
 	uint8_t pad[6]; /* zero; 16-byte ring element */
 };
+
+/* A remote workload's IPv4 -> MAC binding, answered locally for ARP (suppression). */
+struct overlay_ip_binding {
+	uint32_t ip;      /* IPv4, host order; 0 = empty slot */
+	uint16_t segment; /* segment slot */
+	uint8_t mac[6];   /* the workload's MAC */
+};
+
+/* The IP bindings of one snapshot: open addressing, linear probing, at most half full. */
+struct overlay_ip_table {
+	uint32_t mask;                    /* slots - 1 (slots a power of two) */
+	uint32_t count;                   /* bindings stored */
+	struct overlay_ip_binding slot[]; /* mask + 1 slots */
+};
+
+/* An IP binding seen in a decapsulated ARP packet, workers -> control thread. */
+struct overlay_ip_msg {
+	uint32_t ip;      /* sender IPv4, host order */
+	uint32_t vni;     /* VNI it came with (the segment slot may be reused by another) */
+	uint16_t segment; /* segment slot */
+	uint8_t mac[6];   /* sender MAC */
+};
+
+/* First slot of (segment, ip) in an IP table. */
+static inline uint32_t
+overlay_ip_hash(uint16_t segment, uint32_t ip)
+{
+	return (uint32_t)(((uint64_t)segment << 32 | ip) * 0x9e3779b97f4a7c15ull >> 32);
+}
+
+/* The binding of ip on segment, or NULL. */
+static inline const struct overlay_ip_binding *
+overlay_ip_lookup(const struct overlay_ip_table *t, uint16_t segment, uint32_t ip)
+{
+	if (t == NULL || ip == 0)
+		return NULL;
+	for (uint32_t i = overlay_ip_hash(segment, ip), n = 0; n <= t->mask; i++, n++) {
+		const struct overlay_ip_binding *b = &t->slot[i & t->mask];
+		if (b->ip == 0)
+			return NULL;
+		if (b->ip == ip && b->segment == segment)
+			return b;
+	}
+	return NULL;
+}
 
 /* The overlay's part of a snapshot. */
 struct overlay_snap {
@@ -106,6 +157,7 @@ struct overlay_snap {
 	uint16_t nb_flood[DSE_MAX_SEGMENTS];                 /* remote TEPs per segment */
 	uint16_t flood[DSE_MAX_SEGMENTS][OVERLAY_MAX_FLOOD]; /* their TEP indexes */
 	struct overlay_snap_tep teps[OVERLAY_MAX_TEPS];
+	struct overlay_ip_table *ips; /* remote IP bindings (ARP suppression), owned; or NULL */
 };
 
 /* Slot of a VNI in the map (probe start). */
@@ -189,5 +241,9 @@ void overlay_ctl_tick(struct dse_engine *e);
 struct overlay_shared *overlay_shared_get(void);
 /* Next-hop state of TEP slot i for reports: the MAC (if resolved) and its age in seconds. */
 bool overlay_ctl_neighbor(unsigned i, uint8_t mac[6], uint32_t *age_s);
+/* The IPv4 address learned for a remote MAC of a segment slot (ARP suppression), if any. */
+bool overlay_ctl_learned_ip(uint16_t segment, const uint8_t mac[6], uint32_t *ip);
+/* IP bindings learned and held now, and those refused because the table was full. */
+void overlay_ctl_ip_stats(uint32_t *held, uint64_t *refused);
 
 #endif

@@ -1,7 +1,8 @@
 /*
  * The overlay's management API methods (docs/api.md): tunnels.show (this host's TEP, every
- * remote TEP with its underlay next hop and traffic counters, the overlay's own counters) and
- * remote.list (remote workload bindings, static and learned, with their age). Read-only;
+ * remote TEP with its underlay next hop and traffic counters, the overlay's own counters, ARP
+ * suppression's among them) and remote.list (remote workload bindings, static and learned, with
+ * their IPv4 address when known and their age). Read-only;
  * counters are summed over workers with relaxed loads.
  */
 #include <stdio.h>
@@ -63,7 +64,10 @@ binding_visit(uint64_t key, uint64_t value, void *arg)
 	                      mac_json(mac), "tep", ip_json(bw->sh->teps[tep].ip), "type",
 	                      is_static ? "static" : "learned", "age_s",
 	                      is_static ? 0 : (int)(now - mac_value_time(value)));
-	/* A static binding's IP, when configured. */
+	/* A static binding's IP, when configured; a learned one's, when seen in its ARP. */
+	uint32_t ip;
+	if (!is_static && seg < DSE_MAX_SEGMENTS && overlay_ctl_learned_ip((uint16_t)seg, mac, &ip))
+		json_object_set_new(o, "ip", ip_json(ip));
 	const struct dse_config *cfg = bw->e->config;
 	for (unsigned i = 0; is_static && cfg && i < cfg->overlay.nb_remote; i++) {
 		const struct dse_remote_binding *b = &cfg->overlay.remote[i];
@@ -135,6 +139,9 @@ api_tunnels_show(json_t *params, struct rpc_error *err, void *ctx)
 		SUM(icmp_too_big);
 		SUM(teps_learned);
 		SUM(ctl_frames_out);
+		SUM(arp_suppressed);
+		SUM(arp_flooded);
+		SUM(ip_learn_lost);
 #undef SUM
 	}
 	json_t *counters = json_pack(
@@ -143,6 +150,16 @@ api_tunnels_show(json_t *params, struct rpc_error *err, void *ctx)
 	    "arp_replies", (json_int_t)wc.arp_replies, "echo_replies", (json_int_t)wc.echo_replies,
 	    "icmp_too_big", (json_int_t)wc.icmp_too_big, "teps_learned",
 	    (json_int_t)wc.teps_learned, "control_frames_sent", (json_int_t)wc.ctl_frames_out);
+	uint32_t ips_held;
+	uint64_t ips_refused;
+	overlay_ctl_ip_stats(&ips_held, &ips_refused);
+	json_object_set_new(counters, "arp_suppressed",
+	                    json_integer((json_int_t)wc.arp_suppressed));
+	json_object_set_new(counters, "arp_not_suppressed",
+	                    json_integer((json_int_t)wc.arp_flooded));
+	json_object_set_new(counters, "ip_bindings_learned", json_integer(ips_held));
+	json_object_set_new(counters, "ip_bindings_refused",
+	                    json_integer((json_int_t)(ips_refused + wc.ip_learn_lost)));
 	json_t *local = json_pack(
 	    "{s:o, s:i, s:s, s:o, s:o, s:i, s:s, s:i}", "address", ip_json(tep->address),
 	    "prefix_len", tep->prefix_len, "uplink", tep->uplink, "mac", mac_json(ov->tep_mac),
@@ -165,9 +182,22 @@ api_remote_list(json_t *params, struct rpc_error *err, void *ctx)
 		rpc_error_field(err, "segment", "expected the name of a segment");
 		return NULL;
 	}
-	if (sh != NULL)
-		mac_table_walk(e->macs, binding_visit, &bw);
-	return json_pack("{s:o}", "remote", bw.out);
+	if (sh == NULL)
+		return json_pack("{s:o}", "remote", bw.out);
+	mac_table_walk(e->macs, binding_visit, &bw);
+	/* ARP suppression answers from these bindings. */
+	uint64_t suppressed = 0, not_suppressed = 0, lost = 0, refused;
+	uint32_t held;
+	for (unsigned w = 0; w < e->nb_workers; w++) {
+		suppressed += __atomic_load_n(&sh->wc[w].arp_suppressed, __ATOMIC_RELAXED);
+		not_suppressed += __atomic_load_n(&sh->wc[w].arp_flooded, __ATOMIC_RELAXED);
+		lost += __atomic_load_n(&sh->wc[w].ip_learn_lost, __ATOMIC_RELAXED);
+	}
+	overlay_ctl_ip_stats(&held, &refused);
+	return json_pack("{s:o, s:{s:I, s:I, s:I, s:I}}", "remote", bw.out, "arp_suppression",
+	                 "suppressed", (json_int_t)suppressed, "not_suppressed",
+	                 (json_int_t)not_suppressed, "ip_bindings_learned", (json_int_t)held,
+	                 "ip_bindings_refused", (json_int_t)(refused + lost));
 }
 
 json_t *

@@ -4,7 +4,15 @@
  * resolves the underlay next hop of every remote TEP by ARP (RFC 826): requests every second
  * until answered, a refresh after 30 s, and the entry given up (frames to it dropped and
  * counted) after 90 s without an answer. Answers and other ARP senders come from the workers
- * through a ring; requests leave through a ring that worker 0 drains. Control thread only.
+ * through a ring; requests leave through a ring that worker 0 drains. A next hop whose MAC is
+ * pinned by the config (tep.next-hop-mac) is never asked.
+ *
+ * It also keeps the remote workloads' IPv4 -> MAC bindings that workloads' ARP requests are
+ * answered from (ARP suppression): the static ones of the config (remote[].ip) and those learned
+ * from ARP packets that arrive through tunnels, reported by the workers through a ring. A learned
+ * binding lives as long as its MAC stays in the MAC table behind a remote TEP; at most
+ * OVERLAY_MAX_IP_LEARNED are held, and new ones are refused and counted while the table is full.
+ * Control thread only.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -42,7 +50,22 @@ struct neighbor {
 	bool requested;          /* a request was sent at least once */
 };
 
+#define IP_EXPIRE_CHECK_S 1 /* between checks of learned IP bindings against the MAC table */
+
+/* An IP binding learned from a tunnel. */
+struct learned_ip {
+	uint32_t ip;      /* IPv4, host order */
+	uint32_t vni;     /* VNI of its segment when learned */
+	uint16_t segment; /* segment slot */
+	uint8_t mac[6];   /* the workload's MAC */
+};
+
 static struct overlay_shared *shared;
+static struct learned_ip learned_ips[OVERLAY_MAX_IP_LEARNED];
+static uint32_t nb_learned_ips;
+static uint64_t ip_learn_refused; /* bindings not learned: table full */
+static uint32_t last_ip_check_s;
+static bool republish; /* the neighbours changed after the last snapshot was built */
 static struct neighbor neighbors[OVERLAY_MAX_TEPS + 1];
 static uint32_t published_teps[OVERLAY_MAX_TEPS]; /* TEP slot addresses in the last snapshot */
 
@@ -64,7 +87,12 @@ overlay_ctl_init(struct dse_engine *e)
 	                         (int)rte_socket_id(), RING_F_SC_DEQ);
 	shared->tx_ring = rte_ring_create("dse_ovl_tx", OVERLAY_TX_RING, (int)rte_socket_id(),
 	                                  RING_F_SP_ENQ | RING_F_SC_DEQ);
-	if (shared->arp_ring == NULL || shared->tx_ring == NULL)
+	shared->ip_ring =
+	    rte_ring_create_elem("dse_ovl_ip", sizeof(struct overlay_ip_msg), OVERLAY_IP_RING,
+	                         (int)rte_socket_id(), RING_F_SC_DEQ);
+	nb_learned_ips = 0;
+	ip_learn_refused = 0;
+	if (shared->arp_ring == NULL || shared->tx_ring == NULL || shared->ip_ring == NULL)
 		return -ENOMEM;
 	return 0;
 }
@@ -80,6 +108,7 @@ overlay_ctl_fini(struct dse_engine *e)
 		rte_pktmbuf_free(m);
 	rte_ring_free(shared->tx_ring);
 	rte_ring_free(shared->arp_ring);
+	rte_ring_free(shared->ip_ring);
 	rte_free(shared);
 	shared = NULL;
 }
@@ -87,14 +116,86 @@ overlay_ctl_fini(struct dse_engine *e)
 void
 overlay_snap_free(struct overlay_snap *ov)
 {
+	if (ov != NULL)
+		free(ov->ips);
 	free(ov);
+}
+
+/* Slot of a segment name among the snapshot's segment slots, or -1. */
+static int
+segment_slot(char names[DSE_MAX_SEGMENTS][DSE_NAME_MAX], const char *name)
+{
+	for (int i = 0; i < DSE_MAX_SEGMENTS; i++)
+		if (names[i][0] && strcmp(names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+/* Frames to every TEP go to one neighbour: a next hop, or a pinned MAC. */
+static bool
+via_gateway(const struct dse_config *cfg)
+{
+	return cfg->overlay.tep.next_hop != 0 || cfg->overlay.tep.has_next_hop_mac;
 }
 
 /* The neighbour whose MAC frames to TEP slot i use. */
 static const struct neighbor *
 tep_neighbor(const struct dse_config *cfg, unsigned i)
 {
-	return cfg->overlay.tep.next_hop ? &neighbors[GATEWAY] : &neighbors[i];
+	return via_gateway(cfg) ? &neighbors[GATEWAY] : &neighbors[i];
+}
+
+/* Inserts a binding unless (segment, ip) is there already (the first one wins). */
+static void
+ip_table_insert(struct overlay_ip_table *t, uint16_t segment, uint32_t ip, const uint8_t mac[6])
+{
+	for (uint32_t i = overlay_ip_hash(segment, ip);; i++) {
+		struct overlay_ip_binding *b = &t->slot[i & t->mask];
+		if (b->ip == ip && b->segment == segment)
+			return;
+		if (b->ip == 0) {
+			b->ip = ip;
+			b->segment = segment;
+			memcpy(b->mac, mac, 6);
+			t->count++;
+			return;
+		}
+	}
+}
+
+/* Builds the IP bindings of a snapshot: static ones first, then the learned ones whose segment
+ * still has the VNI they came with. Returns 0 or -ENOMEM; NULL when there are none. */
+static int
+build_ip_table(const struct dse_config *cfg, char names[DSE_MAX_SEGMENTS][DSE_NAME_MAX],
+               const struct dse_snapshot *s, struct overlay_snap *ov)
+{
+	uint32_t n = nb_learned_ips;
+	for (unsigned i = 0; i < cfg->overlay.nb_remote; i++)
+		n += cfg->overlay.remote[i].has_ip;
+	ov->ips = NULL;
+	if (n == 0)
+		return 0;
+	uint32_t slots = 16;
+	while (slots < 2 * n)
+		slots <<= 1;
+	struct overlay_ip_table *t = calloc(1, sizeof(*t) + slots * sizeof(t->slot[0]));
+	if (t == NULL)
+		return -ENOMEM;
+	t->mask = slots - 1;
+	for (unsigned i = 0; i < cfg->overlay.nb_remote; i++) {
+		const struct dse_remote_binding *b = &cfg->overlay.remote[i];
+		int seg = b->has_ip ? segment_slot(names, b->segment) : -1;
+		if (seg >= 0)
+			ip_table_insert(t, (uint16_t)seg, b->ip, b->mac);
+	}
+	for (uint32_t i = 0; i < nb_learned_ips; i++) {
+		const struct learned_ip *l = &learned_ips[i];
+		if (l->segment < DSE_MAX_SEGMENTS && s->segments[l->segment].active &&
+		    s->segments[l->segment].vni == l->vni)
+			ip_table_insert(t, l->segment, l->ip, l->mac);
+	}
+	ov->ips = t;
+	return 0;
 }
 
 /* Writes the outer header template of a remote TEP. */
@@ -117,16 +218,6 @@ build_template(const struct dse_config *cfg, const struct overlay_snap *ov,
 	else
 		net_geneve_write_header(h + OVERLAY_OFF_TUNNEL, 0, NET_ETHERTYPE_TEB);
 	t->ready = true;
-}
-
-/* Slot of a segment name among the snapshot's segment slots, or -1. */
-static int
-segment_slot(char names[DSE_MAX_SEGMENTS][DSE_NAME_MAX], const char *name)
-{
-	for (int i = 0; i < DSE_MAX_SEGMENTS; i++)
-		if (names[i][0] && strcmp(names[i], name) == 0)
-			return i;
-	return -1;
 }
 
 /* Claims the TEP slot of a configured remote TEP. Returns its index or -1 (table full). */
@@ -220,6 +311,10 @@ overlay_ctl_build(const struct dse_engine *e, const struct dse_config *cfg,
 		if (n->resolved)
 			build_template(cfg, ov, t, n->mac);
 	}
+	if (build_ip_table(cfg, names, s, ov) < 0) {
+		free(ov);
+		return -ENOMEM;
+	}
 	s->overlay = ov;
 	return 0;
 }
@@ -254,8 +349,69 @@ overlay_ctl_apply(struct dse_engine *e, const struct dse_config *old, const stru
 	/* A new next hop or TEP address: everything is asked again. */
 	if (old == NULL || old->overlay.tep.next_hop != cfg->overlay.tep.next_hop ||
 	    old->overlay.tep.address != cfg->overlay.tep.address ||
-	    strcmp(old->overlay.tep.uplink, cfg->overlay.tep.uplink) != 0)
+	    old->overlay.tep.has_next_hop_mac != cfg->overlay.tep.has_next_hop_mac ||
+	    memcmp(old->overlay.tep.next_hop_mac, cfg->overlay.tep.next_hop_mac, 6) != 0 ||
+	    strcmp(old->overlay.tep.uplink, cfg->overlay.tep.uplink) != 0) {
 		memset(neighbors, 0, sizeof(neighbors));
+		if (cfg->overlay.tep.has_next_hop_mac) {
+			/* Pinned: resolved for good, never asked (neighbor_tick is not run). */
+			neighbors[GATEWAY].ip = cfg->overlay.tep.next_hop;
+			memcpy(neighbors[GATEWAY].mac, cfg->overlay.tep.next_hop_mac, 6);
+			neighbors[GATEWAY].resolved = true;
+			neighbors[GATEWAY].updated_s = dse_now_s;
+		}
+		/* The snapshot just published was built before this: the next tick rebuilds
+		 * the templates. */
+		republish = true;
+	}
+}
+
+/* Records an IP binding seen in a tunnel; returns true when the bindings answered changed. */
+static bool
+learn_ip(struct dse_engine *e, const struct overlay_ip_msg *msg)
+{
+	for (uint32_t i = 0; i < nb_learned_ips; i++) {
+		struct learned_ip *l = &learned_ips[i];
+		if (l->ip != msg->ip || l->segment != msg->segment)
+			continue;
+		if (memcmp(l->mac, msg->mac, 6) == 0 && l->vni == msg->vni)
+			return false;
+		memcpy(l->mac, msg->mac, 6);
+		l->vni = msg->vni;
+		return true;
+	}
+	/* Only for a MAC the switch holds behind a TEP: a workload's own ARP has no business
+	 * here, and a binding must be able to expire with its MAC. */
+	uint16_t port;
+	if (!mac_table_lookup(e->macs, mac_key_make(msg->segment, msg->mac), &port) ||
+	    !dse_port_is_remote(port))
+		return false;
+	if (nb_learned_ips == OVERLAY_MAX_IP_LEARNED) {
+		ip_learn_refused++;
+		return false;
+	}
+	learned_ips[nb_learned_ips++] =
+	    (struct learned_ip){.ip = msg->ip, .vni = msg->vni, .segment = msg->segment};
+	memcpy(learned_ips[nb_learned_ips - 1].mac, msg->mac, 6);
+	return true;
+}
+
+/* Forgets learned IP bindings whose MAC is no longer behind a remote TEP (aged out, moved).
+ * Returns true when any went. */
+static bool
+expire_ips(struct dse_engine *e)
+{
+	uint32_t kept = 0;
+	for (uint32_t i = 0; i < nb_learned_ips; i++) {
+		uint16_t port;
+		const struct learned_ip *l = &learned_ips[i];
+		if (mac_table_lookup(e->macs, mac_key_make(l->segment, l->mac), &port) &&
+		    dse_port_is_remote(port))
+			learned_ips[kept++] = *l;
+	}
+	bool changed = kept != nb_learned_ips;
+	nb_learned_ips = kept;
+	return changed;
 }
 
 /* Queues an ARP request for target on the uplink. */
@@ -305,16 +461,19 @@ overlay_ctl_tick(struct dse_engine *e)
 	const struct dse_snapshot *s = e->snap;
 	const struct overlay_snap *ov = s ? s->overlay : NULL;
 	const struct dse_config *cfg = e->config;
-	bool dirty = false;
+	bool dirty = republish;
 
 	if (shared == NULL)
 		return;
+	republish = false;
 	/* ARP senders seen by the workers. */
 	struct overlay_arp_msg msg;
 	while (rte_ring_sc_dequeue_elem(shared->arp_ring, &msg, sizeof(msg)) == 0) {
 		for (unsigned i = 0; i <= GATEWAY; i++) {
 			struct neighbor *n = &neighbors[i];
-			if (n->ip != msg.ip)
+			/* A pinned next hop MAC is not for ARP to change. */
+			if (n->ip != msg.ip ||
+			    (i == GATEWAY && cfg != NULL && cfg->overlay.tep.has_next_hop_mac))
 				continue;
 			if (!n->resolved || memcmp(n->mac, msg.mac, 6) != 0)
 				dirty = true;
@@ -323,10 +482,19 @@ overlay_ctl_tick(struct dse_engine *e)
 			n->updated_s = dse_now_s;
 		}
 	}
+	struct overlay_ip_msg im;
+	while (rte_ring_sc_dequeue_elem(shared->ip_ring, &im, sizeof(im)) == 0)
+		dirty |= learn_ip(e, &im);
+	if (dse_now_s - last_ip_check_s >= IP_EXPIRE_CHECK_S) {
+		last_ip_check_s = dse_now_s;
+		dirty |= expire_ips(e);
+	}
 	if (ov == NULL || cfg == NULL)
 		return;
-	bool via_gateway = cfg->overlay.tep.next_hop != 0;
-	if (via_gateway) {
+	bool gateway = via_gateway(cfg);
+	if (cfg->overlay.tep.has_next_hop_mac) {
+		/* Pinned: nothing to ask. */
+	} else if (gateway) {
 		neighbors[GATEWAY].ip = cfg->overlay.tep.next_hop;
 		dirty |= neighbor_tick(e, ov, &neighbors[GATEWAY]);
 	}
@@ -336,9 +504,9 @@ overlay_ctl_tick(struct dse_engine *e)
 			continue;
 		/* A TEP the workers learned since the last snapshot needs a template. */
 		if (published_teps[i] != ip &&
-		    (via_gateway ? neighbors[GATEWAY].resolved : neighbors[i].resolved))
+		    (gateway ? neighbors[GATEWAY].resolved : neighbors[i].resolved))
 			dirty = true;
-		if (via_gateway)
+		if (gateway)
 			continue;
 		if (neighbors[i].ip != ip)
 			neighbors[i] = (struct neighbor){.ip = ip};
@@ -360,4 +528,22 @@ overlay_ctl_neighbor(unsigned i, uint8_t mac[6], uint32_t *age_s)
 	memcpy(mac, n->mac, 6);
 	*age_s = dse_now_s - n->updated_s;
 	return true;
+}
+
+bool
+overlay_ctl_learned_ip(uint16_t segment, const uint8_t mac[6], uint32_t *ip)
+{
+	for (uint32_t i = 0; i < nb_learned_ips; i++)
+		if (learned_ips[i].segment == segment && memcmp(learned_ips[i].mac, mac, 6) == 0) {
+			*ip = learned_ips[i].ip;
+			return true;
+		}
+	return false;
+}
+
+void
+overlay_ctl_ip_stats(uint32_t *held, uint64_t *refused)
+{
+	*held = nb_learned_ips;
+	*refused = ip_learn_refused;
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include <rte_graph_worker.h>
+#include <rte_hash_crc.h>
 #include <rte_mbuf.h>
 
 #include "core/drop.h"
@@ -162,18 +163,36 @@ overlay_encap_one(struct dse_worker *w, const struct overlay_snap *ov, struct rt
 	return DSE_DROP_NONE;
 }
 
-/* The inner flow's hash, from the offsets classify recorded. */
+/* The inner flow's hash, from the offsets classify recorded: only entropy for the underlay's
+ * ECMP, so IPv4 (the common case) takes two CRC32C steps over the addresses, protocol and
+ * ports (none for fragments, which must follow their first fragment's path); anything else the
+ * flow hash of src/net. */
 static inline uint32_t
 inner_hash(struct rte_mbuf *m)
 {
 	struct dse_pkt_meta *meta = dse_meta(m);
+	const uint8_t *frame = rte_pktmbuf_mtod(m, const uint8_t *);
+
+	if (likely(meta->ethertype == NET_ETHERTYPE_IPV4 &&
+	           (uint32_t)meta->l3_offset + NET_IPV4_HEADER_LEN <= m->data_len)) {
+		const uint8_t *ip = frame + meta->l3_offset;
+		uint64_t addrs;
+		uint32_t ports = 0;
+		memcpy(&addrs, ip + NET_IPV4_OFF_SRC, sizeof(addrs));
+		if ((meta->l4_proto == NET_IPPROTO_UDP || meta->l4_proto == NET_IPPROTO_TCP) &&
+		    meta->l4_offset != 0 && (uint32_t)meta->l4_offset + 4 <= m->data_len &&
+		    !(net_get_be16(ip + NET_IPV4_OFF_FRAGMENT) &
+		      (NET_IPV4_FLAG_MORE_FRAGMENTS | NET_IPV4_FRAGMENT_OFFSET_MASK)))
+			memcpy(&ports, frame + meta->l4_offset, sizeof(ports));
+		return rte_hash_crc_4byte(ports ^ meta->l4_proto, rte_hash_crc_8byte(addrs, 0));
+	}
 	struct net_parsed p = {
 	    .l3_offset = meta->l3_offset,
 	    .l4_offset = meta->l4_offset,
 	    .ethertype = meta->ethertype,
 	    .l4_proto = meta->l4_proto,
 	};
-	return net_flow_hash_symmetric(rte_pktmbuf_mtod(m, const uint8_t *), m->data_len, &p);
+	return net_flow_hash_symmetric(frame, m->data_len, &p);
 }
 
 /* Runs stmt, which enqueues on the port-tx edge on its own, with nothing staged in to_tx: the

@@ -4,7 +4,9 @@
  * headers and handed to dse-switch as if received on a port standing for the sending TEP, so the
  * switch learns the inner source MAC behind that TEP. The TEP address also answers ARP
  * (RFC 826) and ICMP echo (RFC 792); ARP senders are passed to the control thread, which
- * resolves the underlay next hops. Anything else is dropped under a named reason.
+ * resolves the underlay next hops. The senders of ARP packets inside tunnels (remote workloads'
+ * IPv4 -> MAC) are passed to it too, for ARP suppression (dse-overlay-arp). Anything else is
+ * dropped under a named reason.
  */
 #include <string.h>
 
@@ -116,10 +118,71 @@ overlay_echo(struct dse_worker *w, const struct overlay_snap *ov, struct rte_mbu
 	return OVERLAY_INPUT_NEXT_PORT_TX;
 }
 
+/* Tells the control thread the IPv4 -> MAC binding of the sender of a decapsulated ARP packet,
+ * unless the snapshot already answers with it. */
+static inline void
+overlay_learn_ip(struct dse_worker *w, const struct overlay_snap *ov, const uint8_t *inner,
+                 uint32_t len, const struct net_parsed *p, uint16_t segment, uint32_t vni)
+{
+	struct net_arp arp;
+	if (net_arp_parse(inner + p->l3_offset, len - p->l3_offset, &arp) < 0 ||
+	    arp.sender_ip == 0 || memcmp(arp.sender_mac, inner + NET_ETH_OFF_SRC, NET_MAC_LEN) != 0)
+		return;
+	const struct overlay_ip_binding *b = overlay_ip_lookup(ov->ips, segment, arp.sender_ip);
+	if (b != NULL && memcmp(b->mac, arp.sender_mac, NET_MAC_LEN) == 0)
+		return;
+	struct overlay_ip_msg msg = {.ip = arp.sender_ip, .vni = vni, .segment = segment};
+	memcpy(msg.mac, arp.sender_mac, NET_MAC_LEN);
+	if (rte_ring_mp_enqueue_elem(ov->shared->ip_ring, &msg, sizeof(msg)) != 0)
+		ov->shared->wc[w->index].ip_learn_lost++;
+}
+
+/* The sending TEP of a run of tunnel packets in a burst and their counts, written to the
+ * shared counters once per run: a burst mostly comes from one or a few TEPs. */
+struct tep_run {
+	uint32_t ip;      /* outer source address of the run; 0 = no run */
+	uint16_t tep;     /* its TEP slot */
+	uint32_t packets; /* packets of the run not counted yet */
+	uint64_t bytes;   /* their inner frame bytes */
+};
+
+/* Adds a run's counts to the worker's counters and ends the run. */
+static inline void
+tep_run_flush(struct dse_worker *w, const struct overlay_snap *ov, struct tep_run *run)
+{
+	if (run->packets != 0) {
+		struct overlay_tep_counters *tc = &ov->shared->tc[w->index][run->tep];
+		tc->rx_packets += run->packets;
+		tc->rx_bytes += run->bytes;
+		ov->shared->wc[w->index].decapsulated += run->packets;
+	}
+	run->ip = 0;
+	run->packets = 0;
+	run->bytes = 0;
+}
+
+/* Starts a run for the TEP at ip (learning it if new). Returns false when the TEP table is full. */
+static inline bool
+tep_run_start(struct dse_worker *w, const struct overlay_snap *ov, struct tep_run *run, uint32_t ip)
+{
+	bool learned = false;
+	tep_run_flush(w, ov, run);
+	int tep = overlay_tep_find(ov->shared, ip, true, &learned);
+	if (unlikely(tep < 0))
+		return false;
+	struct overlay_tep_slot *slot = &ov->shared->teps[tep];
+	if (unlikely(__atomic_load_n(&slot->last_rx_s, __ATOMIC_RELAXED) != dse_now_s))
+		__atomic_store_n(&slot->last_rx_s, dse_now_s, __ATOMIC_RELAXED);
+	ov->shared->wc[w->index].teps_learned += learned;
+	run->ip = ip;
+	run->tep = (uint16_t)tep;
+	return true;
+}
+
 /* Decapsulates one tunnel packet for the switch. Returns the edge. */
 static inline int
 overlay_decap(struct dse_worker *w, const struct dse_snapshot *s, const struct overlay_snap *ov,
-              struct rte_mbuf *m, enum dse_drop_reason *drop)
+              struct rte_mbuf *m, struct tep_run *run, enum dse_drop_reason *drop)
 {
 	struct dse_pkt_meta *meta = dse_meta(m);
 	const uint8_t *frame = rte_pktmbuf_mtod(m, const uint8_t *);
@@ -145,36 +208,30 @@ overlay_decap(struct dse_worker *w, const struct dse_snapshot *s, const struct o
 		*drop = DSE_DROP_OVL_INNER_BAD;
 		return OVERLAY_INPUT_NEXT_DROP;
 	}
-	bool learned = false;
-	int tep = overlay_tep_find(ov->shared, d.src_ip, true, &learned);
-	if (unlikely(tep < 0)) {
+	if (unlikely(p.ethertype == NET_ETHERTYPE_ARP))
+		overlay_learn_ip(w, ov, inner, d.inner_len, &p, segment, d.vni);
+	if (unlikely(d.src_ip != run->ip) && !tep_run_start(w, ov, run, d.src_ip)) {
 		*drop = DSE_DROP_OVL_TEP_FULL;
 		return OVERLAY_INPUT_NEXT_DROP;
 	}
-	struct overlay_tep_slot *slot = &ov->shared->teps[tep];
-	if (unlikely(__atomic_load_n(&slot->last_rx_s, __ATOMIC_RELAXED) != dse_now_s))
-		__atomic_store_n(&slot->last_rx_s, dse_now_s, __ATOMIC_RELAXED);
 	rte_pktmbuf_adj(m, d.inner_offset);
 	rte_pktmbuf_trim(m, (uint16_t)(m->data_len - d.inner_len));
-	meta->in_port = DSE_PORT_REMOTE | (uint16_t)tep;
+	meta->in_port = DSE_PORT_REMOTE | run->tep;
 	meta->segment = segment;
 	meta->in_vlan = 0;
 	meta->l3_offset = p.l3_offset;
 	meta->l4_offset = p.l4_offset;
 	meta->ethertype = p.ethertype;
 	meta->l4_proto = p.l4_proto;
-	struct overlay_tep_counters *tc = &ov->shared->tc[w->index][tep];
-	tc->rx_packets++;
-	tc->rx_bytes += d.inner_len;
-	ov->shared->wc[w->index].decapsulated++;
-	ov->shared->wc[w->index].teps_learned += learned;
+	run->packets++;
+	run->bytes += d.inner_len;
 	return OVERLAY_INPUT_NEXT_SWITCH;
 }
 
 /* Decides what becomes of one frame of the uplink. Returns the edge (or CONSUMED). */
 static inline int
 overlay_input_one(struct dse_worker *w, const struct dse_snapshot *s, struct rte_mbuf *m,
-                  enum dse_drop_reason *drop)
+                  struct tep_run *run, enum dse_drop_reason *drop)
 {
 	const struct overlay_snap *ov = s->overlay;
 	struct dse_pkt_meta *meta = dse_meta(m);
@@ -191,7 +248,7 @@ overlay_input_one(struct dse_worker *w, const struct dse_snapshot *s, struct rte
 		return OVERLAY_INPUT_NEXT_DROP;
 	}
 	if (likely(meta->l4_proto == NET_IPPROTO_UDP))
-		return overlay_decap(w, s, ov, m, drop);
+		return overlay_decap(w, s, ov, m, run, drop);
 	if (meta->l4_proto == NET_IPPROTO_ICMP)
 		return overlay_echo(w, ov, m, ip, drop);
 	*drop = DSE_DROP_OVL_NOT_TUNNEL;
@@ -206,13 +263,20 @@ overlay_input_process(struct rte_graph *graph, struct rte_node *node, void **obj
 	void **to_switch =
 	    rte_node_next_stream_get(graph, node, OVERLAY_INPUT_NEXT_SWITCH, nb_objs);
 	uint16_t nb_switch = 0;
+	struct tep_run run = {0};
 
 	for (uint16_t i = 0; i < nb_objs; i++) {
 		struct rte_mbuf *m = objs[i];
 		enum dse_drop_reason drop = DSE_DROP_NONE;
-		if (i + 2 < nb_objs)
-			rte_prefetch0(rte_pktmbuf_mtod((struct rte_mbuf *)objs[i + 2], void *));
-		int next = overlay_input_one(w, s, m, &drop);
+		/* The outer headers and, on the next line, the inner L3 header read by the
+		 * inner parse. */
+		if (i + 4 < nb_objs) {
+			const uint8_t *ahead =
+			    rte_pktmbuf_mtod((struct rte_mbuf *)objs[i + 4], void *);
+			rte_prefetch0(ahead);
+			rte_prefetch0(ahead + RTE_CACHE_LINE_SIZE);
+		}
+		int next = overlay_input_one(w, s, m, &run, &drop);
 		if (likely(next == OVERLAY_INPUT_NEXT_SWITCH)) {
 			to_switch[nb_switch++] = m;
 		} else if (next == OVERLAY_INPUT_NEXT_DROP) {
@@ -222,6 +286,8 @@ overlay_input_process(struct rte_graph *graph, struct rte_node *node, void **obj
 			rte_node_enqueue_x1(graph, node, OVERLAY_INPUT_NEXT_PORT_TX, m);
 		}
 	}
+	if (run.packets != 0)
+		tep_run_flush(w, s->overlay, &run);
 	rte_node_next_stream_put(graph, node, OVERLAY_INPUT_NEXT_SWITCH, nb_switch);
 	return nb_objs;
 }

@@ -78,7 +78,14 @@ for encap in geneve vxlan; do
 		ip -n "$NSW" link del probe0
 		ENCAPS="$ENCAPS $encap"
 	else
-		info "SKIP $encap interop: this kernel has no $encap device type"
+		why="this kernel has no $encap device type"
+		opt=CONFIG_$(echo $encap | tr a-z A-Z)
+		if zgrep -q "^# $opt is not set" /proc/config.gz 2>/dev/null; then
+			why="$why: $(uname -r) is built without $opt and 'modprobe $encap' finds no module"
+		elif ! modprobe -q $encap 2>/dev/null; then
+			why="$why: 'modprobe $encap' failed on $(uname -r)"
+		fi
+		info "SKIP $encap interop with the kernel: $why (interop for it is untested here)"
 	fi
 done
 [ -n "$ENCAPS" ] || die "the kernel has neither a geneve nor a vxlan device type"

@@ -23,9 +23,9 @@ ip link set xh-$RUN_ID netns "$UNDERLAY_NS" && ip -n "$UNDERLAY_NS" link set xh-
 ip link set xn-$RUN_ID netns "$NSX" && if_setup "$NSX" xn-$RUN_ID 198.19.0.9/24 || die "x setup"
 
 for w in wa da wb db; do ns_add "$(ns_name $w)"; done
-veth_ns "$(ns_name wa)" waH-$RUN_ID waN-$RUN_ID 198.18.1.1/24 $MAC1
+veth_ns "$(ns_name wa)" waH-$RUN_ID waN-$RUN_ID 198.18.1.1/24 $MAC1 2001:db8:1::1/64
 veth_ns "$(ns_name da)" daH-$RUN_ID daN-$RUN_ID 198.18.1.1/24 $MAC1
-veth_ns "$(ns_name wb)" wbH-$RUN_ID wbN-$RUN_ID 198.18.1.2/24 $MAC2
+veth_ns "$(ns_name wb)" wbH-$RUN_ID wbN-$RUN_ID 198.18.1.2/24 $MAC2 2001:db8:1::2/64
 veth_ns "$(ns_name db)" dbH-$RUN_ID dbN-$RUN_ID 198.18.1.2/24 $MAC2
 
 # host_config NAME TEP PEER_TEP L: L is a (host A) or b.
@@ -116,6 +116,15 @@ assert_eq "outer IPv4 DF set on every packet" 0 \
 ERR=$(nsx "$(ns_name wa)" ping -M do -s 1472 -c 2 -W 1 198.18.1.2 2>&1)
 assert_ok "ping -M do 1500 bytes: engine answers frag-needed with mtu 1450" \
 	grep -q "mtu = 1450\|mtu=1450" <<<"$ERR"
+# The same for IPv6: a packet-too-big from the engine lowers the workload's path MTU.
+assert_ok "IPv6: ping A -> B across the overlay" ping_ok "$(ns_name wa)" 2001:db8:1::2
+nsx "$(ns_name wa)" ping -6 -M do -s 1452 -c 2 -i 0.5 -W 1 2001:db8:1::2 >"$TMP_DIR/ping6-big.txt" 2>&1
+assert_ok "IPv6 1500-byte packet: engine's packet-too-big gave A a path MTU of 1450" \
+	bash -c "ip -n '$(ns_name wa)' -6 route get 2001:db8:1::2 | grep -q 'mtu 1450'"
+assert_ok "IPv6: 1450-byte packets then cross (ping -s 1402)" bash -c \
+	"ip netns exec '$(ns_name wa)' ping -6 -M do -s 1402 -c 2 -i 0.3 -W 1 2001:db8:1::2 | grep -q ' 2 received'"
+assert_ge "A: ICMP errors sent for both families" 2 \
+	"$(hctl A call tunnels.show | json_get "d['counters']['icmp_too_big']")"
 ip netns exec "$(ns_name wb)" iperf3 -s -1 -B 198.18.1.2 >"$TMP_DIR/iperf3-s.log" 2>&1 &
 IPS=$!
 track_pid $IPS

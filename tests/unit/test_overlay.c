@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "mgmt/config.h"
+#include "mgmt/config_json.h"
 #include "net/checksum.h"
 #include "overlay/overlay_parse.h"
 
@@ -257,6 +258,84 @@ test_config_errors(void **state)
 	assert_true(has_error(2, "segments[0].flood-teps", "no vni"));
 }
 
+/* Clears source lines, which differ between two texts of the same config. */
+static void
+clear_lines(struct dse_config *c)
+{
+	for (unsigned i = 0; i < c->nb_segments; i++)
+		c->segments[i].line = 0;
+	for (unsigned i = 0; i < c->nb_ports; i++)
+		c->ports[i].line = 0;
+	for (unsigned i = 0; i < c->overlay.nb_remote; i++)
+		c->overlay.remote[i].line = 0;
+	c->overlay.tep.line = c->overlay.tep.uplink_line = c->overlay.tep.next_hop_line = 0;
+}
+
+/* config.get's JSON holds the overlay's fields, and reads back to the same config. */
+static void
+test_config_json_round_trip(void **state)
+{
+	(void)state;
+	struct dse_config *again = malloc(sizeof(*again));
+	assert_non_null(again);
+	assert_int_equal(parse("transport-node:\n"
+	                       "  tep:\n"
+	                       "    address: 198.19.0.1/24\n"
+	                       "    uplink: up\n"
+	                       "    next-hop: 198.19.0.254\n"
+	                       "    next-hop-mac: 02:00:00:00:00:fe\n"
+	                       "    mtu: 1400\n"
+	                       "    encapsulation: vxlan\n"
+	                       "    ttl: 32\n"
+	                       "segments:\n"
+	                       "  - {name: web, vni: 5001, flood-teps: [198.19.0.2, 198.19.0.3]}\n"
+	                       "  - {name: db, vni: 5002, flood-teps: [198.19.0.3]}\n"
+	                       "  - {name: local}\n"
+	                       "ports:\n"
+	                       "  - {name: up, kind: af_packet, iface: eth9}\n"
+	                       "remote:\n"
+	                       "  - {segment: web, mac: 02:00:00:00:00:09, ip: 198.18.1.9, "
+	                       "tep: 198.19.0.3}\n"
+	                       "  - {segment: db, mac: 02:00:00:00:00:0a, tep: 198.19.0.2}\n"),
+	                 0);
+	json_t *json = config_to_json(cfg);
+	assert_non_null(json);
+	json_t *tep = json_object_get(json_object_get(json, "transport-node"), "tep");
+	assert_string_equal(json_string_value(json_object_get(tep, "address")), "198.19.0.1/24");
+	assert_string_equal(json_string_value(json_object_get(tep, "next-hop")), "198.19.0.254");
+	assert_string_equal(json_string_value(json_object_get(tep, "next-hop-mac")),
+	                    "02:00:00:00:00:fe");
+	assert_string_equal(json_string_value(json_object_get(tep, "encapsulation")), "vxlan");
+	json_t *segs = json_object_get(json, "segments");
+	assert_string_equal(json_string_value(json_array_get(
+	                        json_object_get(json_array_get(segs, 0), "flood-teps"), 1)),
+	                    "198.19.0.3");
+	assert_null(json_object_get(json_array_get(segs, 2), "flood-teps"));
+	json_t *remote = json_object_get(json, "remote");
+	assert_int_equal(json_array_size(remote), 2);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(remote, 0), "ip")),
+	                    "198.18.1.9");
+	assert_null(json_object_get(json_array_get(remote, 1), "ip"));
+
+	char *text = json_dumps(json, JSON_INDENT(1));
+	assert_non_null(text);
+	assert_int_equal(config_parse_yaml(text, strlen(text), again, &errs), 0);
+	clear_lines(cfg);
+	clear_lines(again);
+	assert_memory_equal(&cfg->overlay, &again->overlay, sizeof(cfg->overlay));
+	assert_memory_equal(cfg, again, sizeof(*cfg));
+	free(text);
+	json_decref(json);
+
+	/* Without a TEP there is nothing of the overlay in the JSON. */
+	assert_int_equal(parse("segments: [{name: web}]\n"), 0);
+	json = config_to_json(cfg);
+	assert_null(json_object_get(json_object_get(json, "transport-node"), "tep"));
+	assert_null(json_object_get(json, "remote"));
+	json_decref(json);
+	free(again);
+}
+
 int
 main(void)
 {
@@ -265,7 +344,7 @@ main(void)
 	    cmocka_unit_test(test_geneve_ok),     cmocka_unit_test(test_geneve_options_skipped),
 	    cmocka_unit_test(test_geneve_bad),    cmocka_unit_test(test_vxlan),
 	    cmocka_unit_test(test_outer),         cmocka_unit_test(test_config_ok),
-	    cmocka_unit_test(test_config_errors),
+	    cmocka_unit_test(test_config_errors), cmocka_unit_test(test_config_json_round_trip),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	free(cfg);
