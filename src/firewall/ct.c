@@ -13,7 +13,6 @@
 
 #include "firewall/ct.h"
 
-
 static const char *const state_names[CT_STATE_COUNT] = {
     [CT_TCP_SYN_SENT] = "syn-sent",       [CT_TCP_SYN_RECV] = "syn-recv",
     [CT_TCP_ESTABLISHED] = "established", [CT_TCP_FIN_WAIT] = "fin-wait",

@@ -148,8 +148,7 @@ static const struct rpc_method methods[] = {
     {"fw.revalidate", api_fw_revalidate, ""},
     {"ct.show", api_ct_show,
      "{\"address\": PREFIX, \"port\": N, \"protocol\": P, \"state\": S, \"limit\": N}"},
-    {"ct.flush", api_ct_flush,
-     "{\"address\": PREFIX, \"port\": N, \"protocol\": P, \"state\": S}"},
+    {"ct.flush", api_ct_flush, "{\"address\": PREFIX, \"port\": N, \"protocol\": P, \"state\": S}"},
     {"tunnels.show", api_overlay_tunnels_show, ""},
     {"remote.list", api_overlay_remote_list, "{\"segment\": NAME} (optional)"},
 };

@@ -102,7 +102,7 @@ struct dse_config {
 	struct dse_port_config ports[DSE_MAX_PORTS];
 	uint16_t nb_static_macs;
 	struct dse_static_mac static_macs[DSE_MAX_STATIC_MACS];
-	struct dse_fw_config fw; /* groups, firewall, conntrack (config_firewall.h) */
+	struct dse_fw_config fw;           /* groups, firewall, conntrack (config_firewall.h) */
 	struct dse_overlay_config overlay; /* transport-node.tep and remote (config_overlay.h) */
 };
 
