@@ -39,6 +39,7 @@ port_queue_count(const struct dse_port_config *pc, uint16_t nb_workers)
 		return pc->queues;
 	switch (pc->kind) {
 	case DSE_PORT_TAP:
+	case DSE_PORT_AF_PACKET:
 		return nb_workers;
 	default:
 		return 1;

@@ -10,12 +10,10 @@
 #include "core/engine.h"
 
 /* Number of queue pairs a port of this config gets with nb_workers workers: `queues` if set,
- * else one per worker for tap ports (a multi-queue tap), and one for every other kind: the far
- * side decides how many queues it uses (vhost-user, memif), the device offers one (af_xdp on
- * most virtual interfaces, pcap, null), or more would need a PACKET_FANOUT group, whose id DPDK
- * derives from the process id and the interface index, so two engines on one host can collide
- * (af_packet). Workers without a transmit queue of their own on a port hand their packets to
- * one that has (see struct dse_port.handoff). */
+ * else one per worker for kernel ports (the kernel serves any number), and one for ports whose
+ * far side decides how many queues it uses (vhost-user, memif) or that offer only one (af_xdp
+ * on most virtual interfaces, pcap, null). Workers without a transmit queue of their own on a
+ * port hand their packets to one that has (see struct dse_port.handoff). */
 uint16_t port_queue_count(const struct dse_port_config *pc, uint16_t nb_workers);
 
 /*
