@@ -700,6 +700,10 @@ static inline enum fw_result
 fw_one(const struct fw_snapshot *f, struct fw_worker_state *ws, struct fw_hits *hits,
        struct rte_mbuf *m, struct fw_pkt *pk)
 {
+	/* A packet decided in an earlier step has nothing else filled in: leave first. */
+	if (pk->result != FW_MORE)
+		return (enum fw_result)pk->result;
+
 	struct dse_pkt_meta *meta = dse_meta(m);
 	uint16_t in_port = meta->in_port, out_port = meta->out_port;
 	const struct fw_tuple *tp = &pk->t;
@@ -714,8 +718,6 @@ fw_one(const struct fw_snapshot *f, struct fw_worker_state *ws, struct fw_hits *
 	struct ct_entry *e = NULL;
 	struct fw_decision d;
 
-	if (pk->result != FW_MORE)
-		return (enum fw_result)pk->result;
 	if (!stateless) {
 		e = ct_slot_entry(f->ct, pk->slot, kp, h);
 		/* An earlier packet of the burst may have created the connection since step 2. */

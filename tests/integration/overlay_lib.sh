@@ -30,22 +30,34 @@ underlay_port()
 }
 
 # start_host H CONFIG: starts host H's engine and waits until it answers.
+# DPDK's af_packet device names its PACKET_FANOUT group after (process id XOR interface index),
+# and groups are per network namespace: two engines in one namespace can pick the same id for
+# different interfaces, and the second then fails to open its port. The id changes with the
+# process id, so such a start is tried again (at most three times), and only then fails.
 start_host()
 {
-	local h=$1 config=$2 i
+	local h=$1 config=$2 i try
 	HOST_SOCK[$h]=$TMP_DIR/$h.sock
 	HOST_LOG[$h]=$TMP_DIR/$h.log
-	"$DSED" --config "$config" --socket "${HOST_SOCK[$h]}" --file-prefix "dse-it-$h-$RUN_ID" \
-		--no-huge --memory 256 --mbufs 8192 >"${HOST_LOG[$h]}" 2>&1 &
-	HOST_PID[$h]=$!
-	track_pid "${HOST_PID[$h]}"
-	for i in $(seq 150); do
-		kill -0 "${HOST_PID[$h]}" 2>/dev/null ||
-			die "dsed of $h exited: $(tail -n 15 "${HOST_LOG[$h]}" | tr '\n' '|')"
-		"$DSECTL" --socket "${HOST_SOCK[$h]}" show engine >/dev/null 2>&1 && return 0
-		sleep 0.2
+	for try in 1 2 3; do
+		"$DSED" --config "$config" --socket "${HOST_SOCK[$h]}" \
+			--file-prefix "dse-it-$h-$RUN_ID" --no-huge --memory 256 --mbufs 8192 \
+			>"${HOST_LOG[$h]}" 2>&1 &
+		HOST_PID[$h]=$!
+		track_pid "${HOST_PID[$h]}"
+		for i in $(seq 150); do
+			if ! kill -0 "${HOST_PID[$h]}" 2>/dev/null; then
+				if [ $try -lt 3 ] && grep -q "could not set PACKET_FANOUT" "${HOST_LOG[$h]}"; then
+					info "dsed of $h: af_packet fanout group id taken by another engine; again"
+					continue 2
+				fi
+				die "dsed of $h exited: $(tail -n 15 "${HOST_LOG[$h]}" | tr '\n' '|')"
+			fi
+			"$DSECTL" --socket "${HOST_SOCK[$h]}" show engine >/dev/null 2>&1 && return 0
+			sleep 0.2
+		done
+		die "dsed of $h not ready after 30 s"
 	done
-	die "dsed of $h not ready after 30 s"
 }
 
 # hctl H ARGS...: dsectl --json against host H.
