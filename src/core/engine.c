@@ -410,12 +410,12 @@ engine_apply(struct dse_engine *e, const struct dse_config *cfg, struct dse_appl
 	}
 
 	if (e->config == NULL) {
-		e->config = malloc(sizeof(*e->config));
+		e->config = calloc(1, sizeof(*e->config));
 		if (e->config == NULL)
 			return -ENOMEM;
 	}
-	memcpy(e->config, cfg, sizeof(*cfg));
-	return 0;
+	/* Copies only the lists that differ from the running config's. */
+	return config_assign(e->config, cfg);
 
 rollback:
 	for (unsigned i = 0; i < nb_opened; i++) {
@@ -423,16 +423,6 @@ rollback:
 		e->ports[opened[i]].used = false;
 	}
 	return rc < 0 ? rc : -EINVAL;
-}
-
-/* A copy of the running config, on the heap. */
-static struct dse_config *
-config_copy(const struct dse_engine *e)
-{
-	struct dse_config *c = malloc(sizeof(*c));
-	if (c != NULL)
-		memcpy(c, e->config, sizeof(*c));
-	return c;
 }
 
 int
@@ -445,13 +435,17 @@ engine_port_add(struct dse_engine *e, const struct dse_port_config *pc,
 		config_error(errs, 0, "port", "at most %d ports", DSE_MAX_PORTS);
 		return -ENOSPC;
 	}
-	struct dse_config *c = config_copy(e);
-	if (c == NULL)
+	/* The running config with a new ports list; every other list is shared, not copied. */
+	struct dse_config next = *e->config;
+	next.ports = malloc((next.nb_ports + 1u) * sizeof(next.ports[0]));
+	if (next.ports == NULL)
 		return -ENOMEM;
-	c->ports[c->nb_ports++] = *pc;
+	if (next.nb_ports > 0)
+		memcpy(next.ports, e->config->ports, next.nb_ports * sizeof(next.ports[0]));
+	next.ports[next.nb_ports++] = *pc;
 	struct dse_apply_result result;
-	int rc = engine_apply(e, c, &result, errs);
-	free(c);
+	int rc = engine_apply(e, &next, &result, errs);
+	free(next.ports);
 	return rc;
 }
 
@@ -463,20 +457,30 @@ engine_port_del(struct dse_engine *e, const char *name, struct dse_config_errors
 		config_error(errs, 0, "name", "no port named \"%s\"", name);
 		return -ENOENT;
 	}
-	struct dse_config *c = config_copy(e);
-	if (c == NULL)
+	/* The running config with new ports and static-macs lists; the rest is shared. */
+	struct dse_config next = *e->config;
+	next.ports = malloc(next.nb_ports * sizeof(next.ports[0]));
+	next.static_macs = malloc((next.nb_static_macs + 1u) * sizeof(next.static_macs[0]));
+	if (next.ports == NULL || next.static_macs == NULL) {
+		free(next.ports);
+		free(next.static_macs);
 		return -ENOMEM;
-	memmove(&c->ports[idx], &c->ports[idx + 1], (c->nb_ports - idx - 1) * sizeof(c->ports[0]));
-	c->nb_ports--;
-	/* Static MACs pinned to the port go with it. */
+	}
 	unsigned kept = 0;
-	for (unsigned i = 0; i < c->nb_static_macs; i++)
-		if (strcmp(c->static_macs[i].port, name) != 0)
-			c->static_macs[kept++] = c->static_macs[i];
-	c->nb_static_macs = kept;
+	for (unsigned i = 0; i < e->config->nb_ports; i++)
+		if ((int)i != idx)
+			next.ports[kept++] = e->config->ports[i];
+	next.nb_ports = (uint16_t)kept;
+	/* Static MACs pinned to the port go with it. */
+	kept = 0;
+	for (unsigned i = 0; i < e->config->nb_static_macs; i++)
+		if (strcmp(e->config->static_macs[i].port, name) != 0)
+			next.static_macs[kept++] = e->config->static_macs[i];
+	next.nb_static_macs = (uint16_t)kept;
 	struct dse_apply_result result;
-	int rc = engine_apply(e, c, &result, errs);
-	free(c);
+	int rc = engine_apply(e, &next, &result, errs);
+	free(next.ports);
+	free(next.static_macs);
 	return rc;
 }
 

@@ -286,6 +286,7 @@ main(int argc, char **argv)
 out:
 	engine_fini(e);
 	rte_eal_cleanup();
+	config_free(cfg);
 	free(cfg);
 	free(errs);
 	free(extra_eal);

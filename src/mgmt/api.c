@@ -42,7 +42,7 @@ api_config_apply(json_t *params, struct rpc_error *err, void *ctx)
 		rpc_error_field(err, "yaml", "expected the config as a YAML string");
 		return NULL;
 	}
-	struct dse_config *cfg = malloc(sizeof(*cfg));
+	struct dse_config *cfg = calloc(1, sizeof(*cfg));
 	struct dse_config_errors *errs = calloc(1, sizeof(*errs));
 	struct dse_apply_result *result = malloc(sizeof(*result));
 	json_t *out = NULL;
@@ -63,6 +63,7 @@ api_config_apply(json_t *params, struct rpc_error *err, void *ctx)
 	                names_json(result->removed, result->nb_removed), "ports_changed",
 	                names_json(result->changed, result->nb_changed));
 done:
+	config_free(cfg);
 	free(cfg);
 	free(errs);
 	free(result);

@@ -87,7 +87,8 @@ struct dse_static_mac {
 	int line;                   /* line in the source text */
 };
 
-/* The whole desired state of one engine. Large (ports carry fixed arrays): allocate it. */
+/* The whole desired state of one engine. Its lists are heap arrays sized by what they hold:
+ * release them with config_free(), copy a config with config_copy(). */
 struct dse_config {
 	char node_name[DSE_NAME_MAX]; /* transport-node.name */
 	uint16_t nb_workers;          /* transport-node.workers: worker count (default 1); fixed
@@ -96,14 +97,14 @@ struct dse_config {
 	                                 round found nothing sleeps this long (0 = pure polling) */
 	uint32_t mac_table_size;      /* switch.mac-table-size: entries (default 65536) */
 	uint32_t mac_aging_s;         /* switch.mac-aging: seconds (default 300) */
-	uint16_t nb_segments;
-	struct dse_segment_config segments[DSE_MAX_SEGMENTS];
-	uint16_t nb_ports;
-	struct dse_port_config ports[DSE_MAX_PORTS];
-	uint16_t nb_static_macs;
-	struct dse_static_mac static_macs[DSE_MAX_STATIC_MACS];
-	struct dse_fw_config fw;           /* groups, firewall, conntrack (config_firewall.h) */
-	struct dse_overlay_config overlay; /* transport-node.tep and remote (config_overlay.h) */
+	uint16_t nb_segments;         /* entries in segments */
+	struct dse_segment_config *segments; /* heap array, at most DSE_MAX_SEGMENTS */
+	uint16_t nb_ports;                   /* entries in ports */
+	struct dse_port_config *ports;       /* heap array, at most DSE_MAX_PORTS */
+	uint16_t nb_static_macs;             /* entries in static_macs */
+	struct dse_static_mac *static_macs;  /* heap array, at most DSE_MAX_STATIC_MACS */
+	struct dse_fw_config fw;             /* groups, firewall, conntrack (config_firewall.h) */
+	struct dse_overlay_config overlay;   /* transport-node.tep and remote (config_overlay.h) */
 };
 
 /* One problem found in a config: where it is and what was expected. */
@@ -122,7 +123,8 @@ struct dse_config_errors {
 };
 
 /*
- * Parses and validates YAML text into *cfg (which it initialises with defaults first).
+ * Parses and validates YAML text into *cfg, which must hold a config (zeroed memory, one set by
+ * config_init, or an earlier parse): its lists are freed, then it is set to the defaults.
  * Returns 0 when the config is valid, or -EINVAL with every problem found in *errs.
  * Never reads past len bytes; text need not be NUL-terminated.
  */
@@ -137,8 +139,23 @@ int config_parse_yaml(const char *text, size_t len, struct dse_config *cfg,
 int config_validate_port(const struct dse_config *cfg, const struct dse_port_config *port,
                          const char *field_prefix, struct dse_config_errors *errs);
 
-/* Sets *cfg to the defaults of an empty config. */
+/* Sets *cfg to the defaults of an empty config (which owns no memory yet). */
 void config_init(struct dse_config *cfg);
+
+/* Frees the lists of cfg and leaves it empty (counts 0); accepts NULL. cfg itself is not
+ * freed. */
+void config_free(struct dse_config *cfg);
+
+/* True if a and b hold the same values (lists compared by content, not by address). */
+bool config_equal(const struct dse_config *a, const struct dse_config *b);
+
+/* Makes *dst (initialised, or zeroed) a deep copy of src. Returns 0 or -ENOMEM (dst empty). */
+int config_copy(struct dse_config *dst, const struct dse_config *src);
+
+/* Makes *dst (a config of its own) equal to src, copying only the lists whose array differs
+ * from dst's: a config made from dst with one list replaced costs a copy of that list only.
+ * Returns 0 or -ENOMEM (dst empty). */
+int config_assign(struct dse_config *dst, const struct dse_config *src);
 
 /* Sets *port to the defaults of a port with no field given (mtu 1500, queues 0, kind tap). */
 void config_port_init(struct dse_port_config *port);
@@ -166,6 +183,9 @@ int config_port_kind_parse(const char *name);
 /* Index of the segment or port with this name in cfg, or -1. */
 int config_find_segment(const struct dse_config *cfg, const char *name);
 int config_find_port(const struct dse_config *cfg, const char *name);
+
+/* Orders the stored errors by line (stable), so a file reads top to bottom; unknown lines last. */
+void config_errors_sort(struct dse_config_errors *errs);
 
 /* Appends an error (printf-style message) to errs. */
 void config_error(struct dse_config_errors *errs, int line, const char *field, const char *fmt, ...)

@@ -125,43 +125,39 @@ struct dse_fw_config {
 	uint8_t default_action; /* firewall.default: enum dse_fw_action (allow by default) */
 	char log_file[108];     /* firewall.log-file: where log lines go ("" = dsed's --fw-log) */
 	uint32_t log_rate;      /* firewall.log-rate: log lines per second at most */
-	uint16_t nb_groups;
-	struct dse_fw_group groups[DSE_FW_MAX_GROUPS];
-	uint16_t nb_members;
-	struct dse_fw_member members[DSE_FW_MAX_MEMBERS];
-	uint16_t nb_sections;
-	struct dse_fw_section sections[DSE_FW_MAX_SECTIONS];
-	uint32_t nb_rules;
-	struct dse_fw_rule rules[DSE_FW_MAX_RULES];
-	struct dse_ct_config ct; /* conntrack */
+	uint16_t nb_groups;     /* entries in groups */
+	struct dse_fw_group *groups;     /* heap array, at most DSE_FW_MAX_GROUPS */
+	uint16_t nb_members;             /* entries in members */
+	struct dse_fw_member *members;   /* heap array of every group's members, at most
+	                                    DSE_FW_MAX_MEMBERS */
+	uint16_t nb_sections;            /* entries in sections */
+	struct dse_fw_section *sections; /* heap array, at most DSE_FW_MAX_SECTIONS */
+	uint32_t nb_rules;               /* entries in rules */
+	struct dse_fw_rule *rules;       /* heap array of every section's rules, at most
+	                                    DSE_FW_MAX_RULES */
+	struct dse_ct_config ct;         /* conntrack */
 };
 
 struct dse_config;
 struct dse_config_errors;
-struct parse_ctx;
-typedef struct yaml_node_s yaml_node_t;
+struct schema_reader;
+struct schema_field;
+struct config_section;
 
-/* Sets the firewall part of a config to its defaults (disabled, allow, conntrack defaults). */
-void config_fw_init(struct dse_fw_config *fw);
-
-/* Readers of the top-level fields `groups`, `firewall` and `conntrack` (errors recorded). */
-void config_parse_groups(struct parse_ctx *ctx, const yaml_node_t *node, struct dse_config *cfg);
-void config_parse_firewall(struct parse_ctx *ctx, const yaml_node_t *node, struct dse_config *cfg);
-void config_parse_conntrack(struct parse_ctx *ctx, const yaml_node_t *node, struct dse_config *cfg);
+/* The firewall's config sections: groups, firewall, conntrack (config_firewall.c). */
+extern const struct config_section config_section_groups;
+extern const struct config_section config_section_firewall;
+extern const struct config_section config_section_conntrack;
 
 /* Checks references once the whole config is read: groups and applied-to names resolve to
  * ports and segments, rule ids are unique, addresses of one rule agree on their family. */
-void config_validate_firewall(const struct dse_config *cfg, struct dse_config_errors *errs);
+void config_validate_firewall(const struct dse_config *cfg, const struct schema_reader *rd,
+                              struct dse_config_errors *errs);
 
 /* Parses an address or CIDR ("198.18.0.0/15", "2001:db8::1"). Returns 0 or -EINVAL. */
 int config_fw_prefix_parse(const char *text, struct dse_fw_prefix *out);
 /* Writes a prefix as text into out (at least 48 bytes). */
 void config_fw_prefix_format(const struct dse_fw_prefix *p, char *out, size_t size);
-
-/* Adds groups, firewall (when enabled) and conntrack to a config's JSON object, in the form
- * config_parse_yaml reads back. Returns 0 or -ENOMEM. */
-typedef struct json_t json_t;
-int config_fw_to_json(const struct dse_config *cfg, json_t *obj);
 
 /* Names of actions and directions as written in config. */
 const char *config_fw_action_name(unsigned action);

@@ -16,9 +16,10 @@
 
 struct dse_config;
 struct dse_config_errors;
-struct dse_segment_config;
-struct parse_ctx;
-struct yaml_node_s;
+struct schema_reader;
+struct config_section;
+struct schema_table;
+struct schema_custom;
 
 /* How frames travel between TEPs. */
 enum dse_encap {
@@ -56,21 +57,21 @@ struct dse_remote_binding {
 
 /* Everything the overlay reads from the config. */
 struct dse_overlay_config {
-	struct dse_tep_config tep;                        /* this host's TEP */
-	uint16_t nb_remote;                               /* entries used in remote */
-	struct dse_remote_binding remote[DSE_MAX_REMOTE]; /* static bindings */
+	struct dse_tep_config tep;         /* this host's TEP */
+	uint16_t nb_remote;                /* entries in remote */
+	struct dse_remote_binding *remote; /* heap array of static bindings, at most
+	                                      DSE_MAX_REMOTE */
 };
 
-/* Section readers, called by config.c at the field they own. */
-void config_overlay_parse_tep(struct parse_ctx *ctx, const struct yaml_node_s *node,
-                              const char *field, struct dse_overlay_config *ov);
-void config_overlay_parse_remote(struct parse_ctx *ctx, const struct yaml_node_s *node,
-                                 struct dse_overlay_config *ov);
-void config_overlay_parse_flood_teps(struct parse_ctx *ctx, const struct yaml_node_s *node,
-                                     const char *field, struct dse_segment_config *segment);
+/* The overlay's config: the remote section, and transport-node.tep and segments[].flood-teps,
+ * which the core sections' tables include (config_overlay.c). */
+extern const struct config_section config_section_remote;
+extern const struct schema_table config_overlay_tep_table;
+extern const struct schema_custom config_overlay_flood_teps;
 
 /* Checks the overlay's references against the whole config (uplink port, segments, TEPs). */
-void config_overlay_validate(const struct dse_config *cfg, struct dse_config_errors *errs);
+void config_overlay_validate(const struct dse_config *cfg, const struct schema_reader *rd,
+                             struct dse_config_errors *errs);
 
 /* True if port_name is the TEP's uplink in cfg. */
 bool config_overlay_is_uplink(const struct dse_config *cfg, const char *port_name);
@@ -78,11 +79,6 @@ bool config_overlay_is_uplink(const struct dse_config *cfg, const char *port_nam
 /* Parses "a.b.c.d" into *ip (host order). With prefix_len non-NULL, "a.b.c.d/n" is required.
  * Returns 0 or -EINVAL. */
 int config_parse_ipv4(const char *text, uint32_t *ip, uint8_t *prefix_len);
-
-/* Adds the overlay's fields to obj, the JSON of cfg made by config_to_json(): tep under
- * transport-node, flood-teps in each segment, and the remote list. Returns 0 or -ENOMEM. */
-struct json_t;
-int config_overlay_to_json(const struct dse_config *cfg, struct json_t *obj);
 
 /* Name of an encapsulation ("geneve", "vxlan"). */
 const char *config_encap_name(enum dse_encap encap);

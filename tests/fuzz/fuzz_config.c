@@ -26,33 +26,44 @@ clear_lines(struct dse_config *cfg)
 		cfg->fw.sections[i].line = 0;
 	for (unsigned i = 0; i < cfg->fw.nb_rules; i++)
 		cfg->fw.rules[i].line = 0;
+	for (unsigned i = 0; i < cfg->overlay.nb_remote; i++)
+		cfg->overlay.remote[i].line = 0;
+	cfg->overlay.tep.line = cfg->overlay.tep.uplink_line = cfg->overlay.tep.next_hop_line = 0;
 }
 
-/* Checks that a valid config reads back the same from its JSON form. */
+/* Checks that a valid config reads back the same from its JSON form, and that this JSON read
+ * and written again is the same text. */
 static void
 check_round_trip(struct dse_config *cfg, struct dse_config_errors *errs)
 {
-	struct dse_config *again = malloc(sizeof(*again));
-	json_t *json = config_to_json(cfg);
-	char *text = json ? json_dumps(json, 0) : NULL;
+	struct dse_config *again = calloc(1, sizeof(*again));
+	json_t *json = config_to_json(cfg), *json2 = NULL;
+	char *text = json ? json_dumps(json, 0) : NULL, *text2 = NULL;
 
 	if (again != NULL && text != NULL) {
 		if (config_parse_yaml(text, strlen(text), again, errs) != 0)
 			abort();
+		json2 = config_to_json(again);
+		text2 = json2 ? json_dumps(json2, 0) : NULL;
+		if (text2 != NULL && strcmp(text, text2) != 0)
+			abort();
 		clear_lines(cfg);
 		clear_lines(again);
-		if (memcmp(cfg, again, sizeof(*cfg)) != 0)
+		if (!config_equal(cfg, again))
 			abort();
 	}
 	free(text);
+	free(text2);
 	json_decref(json);
+	json_decref(json2);
+	config_free(again);
 	free(again);
 }
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct dse_config *cfg = malloc(sizeof(*cfg));
+	struct dse_config *cfg = calloc(1, sizeof(*cfg));
 	struct dse_config_errors errs;
 	struct dse_port_config port;
 	json_t *obj;
@@ -80,6 +91,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		json_decref(obj);
 	}
+	config_free(cfg);
 	free(cfg);
 	return 0;
 }

@@ -31,7 +31,7 @@ static int
 setup(void **state)
 {
 	(void)state;
-	cfg = malloc(sizeof(*cfg));
+	cfg = calloc(1, sizeof(*cfg));
 	return cfg == NULL ? -1 : 0;
 }
 
@@ -39,6 +39,7 @@ static int
 teardown(void **state)
 {
 	(void)state;
+	config_free(cfg);
 	free(cfg);
 	return 0;
 }
