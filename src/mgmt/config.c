@@ -126,6 +126,7 @@ static const struct schema_field transport_node_fields[] = {
      .type = SCHEMA_MAP,
      .offset = offsetof(struct dse_config, overlay.tep),
      SCHEMA_HAS(struct dse_config, overlay.tep.enabled),
+     .doc_default = "none",
      .sub = &config_overlay_tep_table,
      .doc = "this host's tunnel endpoint (`tep` below)"},
 };

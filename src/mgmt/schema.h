@@ -213,5 +213,9 @@ json_t *schema_ipv4_json(uint32_t ip, unsigned prefix_len);
 void schema_doc_section(FILE *out, const struct config_section *section);
 /* Writes every section's table between "<!-- schema: NAME -->" markers. */
 void schema_doc_all(FILE *out);
+/* Returns in *out (malloc'd) the text doc with each schema block replaced by what the schema
+ * writes now. -EINVAL with problem set when doc names a table the schema lacks or lacks one the
+ * schema has; -ENOMEM. */
+int schema_doc_update(const char *doc, char **out, char *problem, size_t problem_size);
 
 #endif

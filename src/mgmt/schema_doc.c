@@ -2,10 +2,12 @@
  * The schema's documentation writer: the field tables of docs/config.md (name, type, default,
  * range, an example and what the field is for), generated from the same tables that read and
  * write configs, so the docs cannot drift from the code. Each table sits between
- * "<!-- schema: PATH -->" and "<!-- end schema -->" markers; tools/config_doc rewrites them and
- * a unit test fails when they differ from what this writes.
+ * "<!-- schema: PATH -->" and "<!-- end schema -->" markers; the config-doc tool rewrites them
+ * (`ninja -C build config-doc`) and a unit test fails when they differ from what this writes.
  */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "mgmt/schema.h"
@@ -146,4 +148,89 @@ schema_doc_all(FILE *out)
 {
 	for (unsigned i = 0; i < config_nb_sections; i++)
 		schema_doc_section(out, config_sections[i]);
+}
+
+static const char begin_marker[] = "<!-- schema: ";
+static const char end_marker[] = "<!-- end schema -->\n";
+
+/* The block named name..name+len in text (marker to end marker, inclusive), or NULL. */
+static const char *
+find_block(const char *text, const char *name, size_t name_len, size_t *block_len)
+{
+	for (const char *p = strstr(text, begin_marker); p != NULL;
+	     p = strstr(p + 1, begin_marker)) {
+		const char *n = p + strlen(begin_marker), *end;
+
+		if (strncmp(n, name, name_len) != 0 || strncmp(n + name_len, " -->\n", 5) != 0)
+			continue;
+		end = strstr(n, end_marker);
+		if (end == NULL)
+			return NULL;
+		*block_len = (size_t)(end + strlen(end_marker) - p);
+		return p;
+	}
+	return NULL;
+}
+
+int
+schema_doc_update(const char *doc, char **out, char *problem, size_t problem_size)
+{
+	char *generated = NULL, *result = NULL;
+	size_t generated_size = 0, result_size = 0, used = 0, blocks = 0;
+	FILE *gen = open_memstream(&generated, &generated_size), *res;
+	const char *p = doc;
+	int rc = 0;
+
+	if (gen == NULL)
+		return -ENOMEM;
+	schema_doc_all(gen);
+	fclose(gen);
+	res = open_memstream(&result, &result_size);
+	if (res == NULL) {
+		free(generated);
+		return -ENOMEM;
+	}
+	for (const char *b = strstr(p, begin_marker); b != NULL; b = strstr(p, begin_marker)) {
+		const char *name = b + strlen(begin_marker), *name_end = strstr(name, " -->");
+		const char *doc_end = strstr(b, end_marker), *block;
+		size_t block_len;
+
+		if (name_end == NULL || doc_end == NULL) {
+			snprintf(problem, problem_size, "unterminated schema block");
+			rc = -EINVAL;
+			break;
+		}
+		block = find_block(generated, name, (size_t)(name_end - name), &block_len);
+		if (block == NULL) {
+			snprintf(problem, problem_size, "block %.*s is not a table of the schema",
+			         (int)(name_end - name), name);
+			rc = -EINVAL;
+			break;
+		}
+		fwrite(p, 1, (size_t)(b - p), res);
+		fwrite(block, 1, block_len, res);
+		p = doc_end + strlen(end_marker);
+		blocks++;
+	}
+	fputs(p, res);
+	fclose(res);
+	for (const char *b = strstr(generated, begin_marker); rc == 0 && b != NULL;
+	     b = strstr(b + 1, begin_marker), used++) {
+		const char *name = b + strlen(begin_marker), *name_end = strstr(name, " -->");
+		size_t block_len;
+
+		if (find_block(doc, name, (size_t)(name_end - name), &block_len) == NULL) {
+			snprintf(problem, problem_size, "the doc has no block %.*s",
+			         (int)(name_end - name), name);
+			rc = -EINVAL;
+		}
+	}
+	(void)blocks;
+	free(generated);
+	if (rc != 0) {
+		free(result);
+		return rc;
+	}
+	*out = result;
+	return 0;
 }
