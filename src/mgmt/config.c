@@ -100,128 +100,116 @@ config_name_is_valid(const char *name)
 }
 
 /* transport-node: the engine's own settings; its fields live at the top of struct dse_config. */
+/* clang-format off */
 static const struct schema_field transport_node_fields[] = {
-    {.name = "name",
-     .type = SCHEMA_NAME,
-     SCHEMA_AT(struct dse_config, node_name),
-     .def_text = "dse",
-     .doc_example = "host1",
+    {.name = "name", .type = SCHEMA_NAME, SCHEMA_AT(struct dse_config, node_name),
+     .def_text = "dse", .doc_example = "host1",
      .doc = "identifies the engine in the API (`engine.info`)"},
-    {.name = "workers",
-     .type = SCHEMA_UINT,
-     SCHEMA_AT(struct dse_config, nb_workers),
-     .min = 1,
-     .max = DSE_MAX_WORKERS,
-     .def = 1,
-     .doc_example = "2",
+    {.name = "workers", .type = SCHEMA_UINT, SCHEMA_AT(struct dse_config, nb_workers), .min = 1,
+     .max = DSE_MAX_WORKERS, .def = 1, .doc_example = "2",
      .doc = "worker lcores; fixed while `dsed` runs"},
-    {.name = "idle-sleep-us",
-     .type = SCHEMA_UINT,
-     SCHEMA_AT(struct dse_config, idle_sleep_us),
-     .min = 0,
-     .max = 100000,
-     .doc_example = "50",
+    {.name = "idle-sleep-us", .type = SCHEMA_UINT, SCHEMA_AT(struct dse_config, idle_sleep_us),
+     .min = 0, .max = 100000, .doc_example = "50",
      .doc = "microseconds an idle worker sleeps before its next round (0: pure polling)"},
-    {.name = "tep",
-     .type = SCHEMA_MAP,
-     .offset = offsetof(struct dse_config, overlay.tep),
-     SCHEMA_HAS(struct dse_config, overlay.tep.enabled),
-     .doc_default = "none",
-     .sub = &config_overlay_tep_table,
-     .doc = "this host's tunnel endpoint (`tep` below)"},
+    {.name = "tep", .type = SCHEMA_MAP, .offset = offsetof(struct dse_config, overlay.tep),
+     SCHEMA_HAS(struct dse_config, overlay.tep.enabled), .doc_default = "none",
+     .sub = &config_overlay_tep_table, .doc = "this host's tunnel endpoint (`tep` below)"},
 };
+/* clang-format on */
 
-static const struct schema_table transport_node_table = {
-    SCHEMA_FIELDS(transport_node_fields),
+/* clang-format off */
+static const struct schema_table transport_node_table = {SCHEMA_FIELDS(transport_node_fields),
     .expected = "a mapping of name, workers, idle-sleep-us, tep",
-    .size = sizeof(struct dse_config),
-};
+    .size = sizeof(struct dse_config)};
+/* clang-format on */
 
+/* clang-format off */
 static const struct schema_field transport_node_field = {.name = "transport-node",
-                                                         .type = SCHEMA_MAP,
-                                                         .flags = SCHEMA_NULL_OK,
-                                                         .sub = &transport_node_table,
-                                                         .doc = "settings of this engine"};
+    .type = SCHEMA_MAP, .flags = SCHEMA_NULL_OK, .sub = &transport_node_table,
+    .doc = "settings of this engine"};
+/* clang-format on */
 
-const struct config_section config_section_transport_node = {
-    .name = "transport-node", .field = &transport_node_field, .doc_title = "transport-node"};
+/* clang-format off */
+const struct config_section config_section_transport_node = {.name = "transport-node",
+    .field = &transport_node_field, .doc_title = "transport-node"};
+/* clang-format on */
 
+/* clang-format off */
 static const struct schema_field switch_fields[] = {
-    {.name = "mac-table-size",
-     .type = SCHEMA_UINT,
-     SCHEMA_AT(struct dse_config, mac_table_size),
-     .min = 1024,
-     .max = 16777216,
-     .def = 65536,
-     .doc_example = "131072",
+    {.name = "mac-table-size", .type = SCHEMA_UINT, SCHEMA_AT(struct dse_config, mac_table_size),
+     .min = 1024, .max = 16777216, .def = 65536, .doc_example = "131072",
      .doc = "entries of the MAC table, learned and static"},
-    {.name = "mac-aging",
-     .type = SCHEMA_UINT,
-     SCHEMA_AT(struct dse_config, mac_aging_s),
-     .min = 0,
-     .max = 86400,
-     .low = 10,
-     .def = 300,
-     .expected = "0 (never age) or an integer 10..86400",
-     .doc_type = "integer (seconds)",
-     .doc_range = "0, or 10..86400",
-     .doc_example = "600",
+    {.name = "mac-aging", .type = SCHEMA_UINT, SCHEMA_AT(struct dse_config, mac_aging_s), .min = 0,
+     .max = 86400, .low = 10, .def = 300, .expected = "0 (never age) or an integer 10..86400",
+     .doc_type = "integer (seconds)", .doc_range = "0, or 10..86400", .doc_example = "600",
      .doc = "seconds before an unseen learned address is forgotten (0: never)"},
 };
+/* clang-format on */
 
-static const struct schema_table switch_table = {
-    SCHEMA_FIELDS(switch_fields),
-    .expected = "a mapping of mac-table-size, mac-aging",
-    .size = sizeof(struct dse_config),
-};
+/* clang-format off */
+static const struct schema_table switch_table = {SCHEMA_FIELDS(switch_fields),
+    .expected = "a mapping of mac-table-size, mac-aging", .size = sizeof(struct dse_config)};
+/* clang-format on */
 
-static const struct schema_field switch_field = {
-    .name = "switch",
-    .type = SCHEMA_MAP,
-    .flags = SCHEMA_NULL_OK,
-    .sub = &switch_table,
+/* clang-format off */
+static const struct schema_field switch_field = {.name = "switch", .type = SCHEMA_MAP,
+    .flags = SCHEMA_NULL_OK, .sub = &switch_table,
     .doc = "the MAC learning table shared by all segments"};
+/* clang-format on */
 
-const struct config_section config_section_switch = {
-    .name = "switch", .field = &switch_field, .doc_title = "switch"};
+/* clang-format off */
+const struct config_section config_section_switch = {.name = "switch", .field = &switch_field,
+    .doc_title = "switch"};
+/* clang-format on */
 
+/* clang-format off */
 static const struct schema_field segment_fields[] = {
-    {.name = "name",
-     .type = SCHEMA_NAME,
-     .flags = SCHEMA_REQUIRED,
-     SCHEMA_AT(struct dse_segment_config, name),
-     .missing = "a segment name",
-     .doc_range = "1..31 name characters, unique",
-     .doc_example = "web",
+    {.name = "name", .type = SCHEMA_NAME, .flags = SCHEMA_REQUIRED,
+     SCHEMA_AT(struct dse_segment_config, name), .missing = "a segment name",
+     .doc_range = "1..31 name characters, unique", .doc_example = "web",
      .doc = "the segment's name"},
-    {.name = "vni",
-     .type = SCHEMA_UINT,
-     .flags = SCHEMA_OMIT_EMPTY,
-     SCHEMA_AT(struct dse_segment_config, vni),
-     .min = 1,
-     .max = 16777215,
-     .doc_default = "none",
-     .doc_range = "1..16777215, unique among segments",
-     .doc_example = "5001",
+    {.name = "vni", .type = SCHEMA_UINT, .flags = SCHEMA_OMIT_EMPTY,
+     SCHEMA_AT(struct dse_segment_config, vni), .min = 1, .max = 16777215, .doc_default = "none",
+     .doc_range = "1..16777215, unique among segments", .doc_example = "5001",
      .doc = "virtual network id that carries the segment between hosts"},
-    {.name = "flood-teps",
-     .type = SCHEMA_CUSTOM,
-     .flags = SCHEMA_OMIT_EMPTY,
-     SCHEMA_AT(struct dse_segment_config, flood_teps),
-     .custom = &config_overlay_flood_teps,
-     .doc_type = "list of IPv4",
-     .doc_default = "empty",
-     .doc_range = "at most 16; needs `transport-node.tep` and `vni`",
-     .doc_example = "[198.19.0.2]",
+    {.name = "flood-teps", .type = SCHEMA_CUSTOM, .flags = SCHEMA_OMIT_EMPTY,
+     SCHEMA_AT(struct dse_segment_config, flood_teps), .custom = &config_overlay_flood_teps,
+     .doc_type = "list of IPv4", .doc_default = "empty",
+     .doc_range = "at most 16; needs `transport-node.tep` and `vni`", .doc_example = "[198.19.0.2]",
      .doc = "remote TEPs that get the segment's broadcast, unknown and multicast frames"},
 };
+/* clang-format on */
 
-static const struct schema_table segment_table = {
-    SCHEMA_FIELDS(segment_fields),
-    .expected = "a mapping of name, vni, flood-teps",
-    .size = sizeof(struct dse_segment_config),
-    SCHEMA_LINE(struct dse_segment_config, line),
-};
+/* clang-format off */
+static const struct schema_table segment_table = {SCHEMA_FIELDS(segment_fields),
+    .expected = "a mapping of name, vni, flood-teps", .size = sizeof(struct dse_segment_config),
+    SCHEMA_LINE(struct dse_segment_config, line)};
+/* clang-format on */
+
+void
+config_check_unique_names(struct dse_config_errors *errs, const struct schema_reader *rd,
+                          const char *what, const char *list, const void *items, size_t size,
+                          unsigned count, size_t name, size_t line)
+{
+	char field[FIELD_SIZE];
+
+	for (unsigned i = 0; i < count; i++) {
+		const char *item = (const char *)items + i * size, *n = item + name;
+
+		for (unsigned j = 0; n[0] != '\0' && j < i; j++) {
+			const char *other = (const char *)items + j * size;
+
+			if (strcmp(other + name, n) != 0)
+				continue;
+			snprintf(field, sizeof(field), "%s[%u].name", list, i);
+			config_error(errs,
+			             rd ? schema_line(rd, field) : *(const int *)(item + line),
+			             field, "duplicate %s name \"%s\" (first at line %d)", what, n,
+			             *(const int *)(other + line));
+			break;
+		}
+	}
+}
 
 static void
 check_segments(const struct dse_config *cfg, const struct schema_reader *rd,
@@ -229,17 +217,13 @@ check_segments(const struct dse_config *cfg, const struct schema_reader *rd,
 {
 	char field[FIELD_SIZE];
 
+	config_check_unique_names(errs, rd, "segment", "segments", cfg->segments,
+	                          sizeof(cfg->segments[0]), cfg->nb_segments,
+	                          offsetof(struct dse_segment_config, name),
+	                          offsetof(struct dse_segment_config, line));
 	for (uint16_t i = 0; i < cfg->nb_segments; i++) {
 		const struct dse_segment_config *segment = &cfg->segments[i];
 
-		for (uint16_t j = 0; segment->name[0] != '\0' && j < i; j++)
-			if (strcmp(cfg->segments[j].name, segment->name) == 0) {
-				snprintf(field, sizeof(field), "segments[%u].name", i);
-				config_error(errs, schema_line(rd, field), field,
-				             "duplicate segment name \"%s\" (first at line %d)",
-				             segment->name, cfg->segments[j].line);
-				break;
-			}
 		for (uint16_t j = 0; segment->vni != 0 && j < i; j++)
 			if (cfg->segments[j].vni == segment->vni) {
 				snprintf(field, sizeof(field), "segments[%u].vni", i);
@@ -251,54 +235,40 @@ check_segments(const struct dse_config *cfg, const struct schema_reader *rd,
 	}
 }
 
-static const struct schema_field segments_field = {.name = "segments",
-                                                   .type = SCHEMA_LIST,
-                                                   .offset = offsetof(struct dse_config, segments),
-                                                   .size = sizeof(struct dse_segment_config),
-                                                   .aux = offsetof(struct dse_config, nb_segments),
-                                                   .count_sz = 2,
-                                                   .max = DSE_MAX_SEGMENTS,
-                                                   .sub = &segment_table,
-                                                   .expected = "a list of segments",
-                                                   .too_many = "too many segments; at most %d",
-                                                   .doc = "broadcast domains"};
+/* clang-format off */
+static const struct schema_field segments_field = {.name = "segments", .type = SCHEMA_LIST,
+    .offset = offsetof(struct dse_config, segments), .size = sizeof(struct dse_segment_config),
+    .aux = offsetof(struct dse_config, nb_segments), .count_sz = 2, .max = DSE_MAX_SEGMENTS,
+    .sub = &segment_table, .expected = "a list of segments",
+    .too_many = "too many segments; at most %d", .doc = "broadcast domains"};
+/* clang-format on */
 
-const struct config_section config_section_segments = {
-    .name = "segments", .field = &segments_field, .doc_title = "segments", .check = check_segments};
+/* clang-format off */
+const struct config_section config_section_segments = {.name = "segments", .field = &segments_field,
+    .doc_title = "segments", .check = check_segments};
+/* clang-format on */
 
+/* clang-format off */
 static const struct schema_field static_mac_fields[] = {
-    {.name = "segment",
-     .type = SCHEMA_NAME,
-     .flags = SCHEMA_REQUIRED,
-     SCHEMA_AT(struct dse_static_mac, segment),
-     .missing = "a segment name",
-     .doc_range = "an existing segment",
-     .doc_example = "web",
-     .doc = "segment of the address"},
-    {.name = "mac",
-     .type = SCHEMA_MAC,
-     .flags = SCHEMA_REQUIRED,
-     SCHEMA_AT(struct dse_static_mac, mac),
-     .missing = "a unicast MAC address",
-     .doc_range = "unicast, unique within the segment",
-     .doc_example = "02:00:00:00:00:0b",
+    {.name = "segment", .type = SCHEMA_NAME, .flags = SCHEMA_REQUIRED,
+     SCHEMA_AT(struct dse_static_mac, segment), .missing = "a segment name",
+     .doc_range = "an existing segment", .doc_example = "web", .doc = "segment of the address"},
+    {.name = "mac", .type = SCHEMA_MAC, .flags = SCHEMA_REQUIRED,
+     SCHEMA_AT(struct dse_static_mac, mac), .missing = "a unicast MAC address",
+     .doc_range = "unicast, unique within the segment", .doc_example = "02:00:00:00:00:0b",
      .doc = "the pinned address"},
-    {.name = "port",
-     .type = SCHEMA_NAME,
-     .flags = SCHEMA_REQUIRED,
-     SCHEMA_AT(struct dse_static_mac, port),
-     .missing = "a port name",
+    {.name = "port", .type = SCHEMA_NAME, .flags = SCHEMA_REQUIRED,
+     SCHEMA_AT(struct dse_static_mac, port), .missing = "a port name",
      .doc_range = "an existing port that carries the segment (untagged or by a VLAN)",
-     .doc_example = "vm1",
-     .doc = "port the address is pinned to"},
+     .doc_example = "vm1", .doc = "port the address is pinned to"},
 };
+/* clang-format on */
 
-static const struct schema_table static_mac_table = {
-    SCHEMA_FIELDS(static_mac_fields),
-    .expected = "a mapping of segment, mac, port",
-    .size = sizeof(struct dse_static_mac),
-    SCHEMA_LINE(struct dse_static_mac, line),
-};
+/* clang-format off */
+static const struct schema_table static_mac_table = {SCHEMA_FIELDS(static_mac_fields),
+    .expected = "a mapping of segment, mac, port", .size = sizeof(struct dse_static_mac),
+    SCHEMA_LINE(struct dse_static_mac, line)};
+/* clang-format on */
 
 static void
 check_static_macs(const struct dse_config *cfg, const struct schema_reader *rd,
@@ -344,23 +314,18 @@ check_static_macs(const struct dse_config *cfg, const struct schema_reader *rd,
 	}
 }
 
-static const struct schema_field static_macs_field = {
-    .name = "static-macs",
-    .type = SCHEMA_LIST,
-    .offset = offsetof(struct dse_config, static_macs),
-    .size = sizeof(struct dse_static_mac),
-    .aux = offsetof(struct dse_config, nb_static_macs),
-    .count_sz = 2,
-    .max = DSE_MAX_STATIC_MACS,
-    .sub = &static_mac_table,
-    .expected = "a list of static MAC entries",
-    .too_many = "too many static MAC entries; at most %d",
-    .doc = "MAC addresses pinned to ports"};
+/* clang-format off */
+static const struct schema_field static_macs_field = {.name = "static-macs", .type = SCHEMA_LIST,
+    .offset = offsetof(struct dse_config, static_macs), .size = sizeof(struct dse_static_mac),
+    .aux = offsetof(struct dse_config, nb_static_macs), .count_sz = 2, .max = DSE_MAX_STATIC_MACS,
+    .sub = &static_mac_table, .expected = "a list of static MAC entries",
+    .too_many = "too many static MAC entries; at most %d", .doc = "MAC addresses pinned to ports"};
+/* clang-format on */
 
+/* clang-format off */
 const struct config_section config_section_static_macs = {.name = "static-macs",
-                                                          .field = &static_macs_field,
-                                                          .doc_title = "static-macs",
-                                                          .check = check_static_macs};
+    .field = &static_macs_field, .doc_title = "static-macs", .check = check_static_macs};
+/* clang-format on */
 
 void
 config_errors_sort(struct dse_config_errors *errs)

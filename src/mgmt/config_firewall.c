@@ -133,15 +133,12 @@ write_member(const struct schema_field *f, const void *item, const void *cfg, bo
 
 static const struct schema_custom member_custom = {.read = read_member, .write = write_member};
 
-static const struct schema_pool members_pool = {
-    .ptr = offsetof(struct dse_config, fw.members),
-    .count = offsetof(struct dse_config, fw.nb_members),
-    .count_sz = 2,
-    .elem = sizeof(struct dse_fw_member),
-    .first = offsetof(struct dse_fw_group, first_member),
-    .nb = offsetof(struct dse_fw_group, nb_members),
-    .index_sz = 2,
-};
+/* clang-format off */
+static const struct schema_pool members_pool = {.ptr = offsetof(struct dse_config, fw.members),
+    .count = offsetof(struct dse_config, fw.nb_members), .count_sz = 2,
+    .elem = sizeof(struct dse_fw_member), .first = offsetof(struct dse_fw_group, first_member),
+    .nb = offsetof(struct dse_fw_group, nb_members), .index_sz = 2};
+/* clang-format on */
 
 static void
 group_finish(struct schema_reader *rd, const yaml_node_t *node, const char *path, void *item,
@@ -156,53 +153,40 @@ group_finish(struct schema_reader *rd, const yaml_node_t *node, const char *path
 		g->first_member = ((struct dse_config *)cfg)->fw.nb_members;
 }
 
+/* clang-format off */
 static const struct schema_field group_fields[] = {
-    {.name = "name",
-     .type = SCHEMA_NAME,
-     .flags = SCHEMA_REQUIRED,
-     SCHEMA_AT(struct dse_fw_group, name),
-     .missing = "a group name",
-     .doc_range = "1..31 name characters, unique",
-     .doc_example = "webservers",
+    {.name = "name", .type = SCHEMA_NAME, .flags = SCHEMA_REQUIRED,
+     SCHEMA_AT(struct dse_fw_group, name), .missing = "a group name",
+     .doc_range = "1..31 name characters, unique", .doc_example = "webservers",
      .doc = "the group's name, used as a rule's src or dst"},
-    {.name = "members",
-     .type = SCHEMA_POOL,
-     .flags = SCHEMA_ITEM_LIMIT,
-     .pool = &members_pool,
-     .custom = &member_custom,
-     .max = DSE_FW_MAX_MEMBERS,
+    {.name = "members", .type = SCHEMA_POOL, .flags = SCHEMA_ITEM_LIMIT, .pool = &members_pool,
+     .custom = &member_custom, .max = DSE_FW_MAX_MEMBERS,
      .expected = "a list of addresses, CIDR prefixes and port names",
      .too_many = "too many group members; at most %d in all groups",
-     .doc_type = "list of addresses",
-     .doc_default = "empty",
+     .doc_type = "list of addresses", .doc_default = "empty",
      .doc_range = "addresses, CIDR prefixes (host bits zero), port names; 4096 in all groups",
-     .doc_example = "[198.18.5.2, vm2]",
-     .doc = "what the group holds"},
+     .doc_example = "[198.18.5.2, vm2]", .doc = "what the group holds"},
 };
+/* clang-format on */
 
-static const struct schema_table group_table = {
-    SCHEMA_FIELDS(group_fields),
-    .expected = "a mapping of name, members",
-    .size = sizeof(struct dse_fw_group),
-    SCHEMA_LINE(struct dse_fw_group, line),
-    .finish = group_finish,
-};
+/* clang-format off */
+static const struct schema_table group_table = {SCHEMA_FIELDS(group_fields),
+    .expected = "a mapping of name, members", .size = sizeof(struct dse_fw_group),
+    SCHEMA_LINE(struct dse_fw_group, line), .finish = group_finish};
+/* clang-format on */
 
-static const struct schema_field groups_field = {
-    .name = "groups",
-    .type = SCHEMA_LIST,
-    .offset = offsetof(struct dse_config, fw.groups),
-    .size = sizeof(struct dse_fw_group),
-    .aux = offsetof(struct dse_config, fw.nb_groups),
-    .count_sz = 2,
-    .max = DSE_FW_MAX_GROUPS,
-    .sub = &group_table,
-    .expected = "a list of groups",
-    .too_many = "too many groups; at most %d",
+/* clang-format off */
+static const struct schema_field groups_field = {.name = "groups", .type = SCHEMA_LIST,
+    .offset = offsetof(struct dse_config, fw.groups), .size = sizeof(struct dse_fw_group),
+    .aux = offsetof(struct dse_config, fw.nb_groups), .count_sz = 2, .max = DSE_FW_MAX_GROUPS,
+    .sub = &group_table, .expected = "a list of groups", .too_many = "too many groups; at most %d",
     .doc = "named sets of addresses and ports for firewall rules"};
+/* clang-format on */
 
-const struct config_section config_section_groups = {
-    .name = "groups", .field = &groups_field, .doc_title = "groups"};
+/* clang-format off */
+const struct config_section config_section_groups = {.name = "groups", .field = &groups_field,
+    .doc_title = "groups"};
+/* clang-format on */
 
 /* applied-to: all, or port and segment names. */
 static int
@@ -267,18 +251,17 @@ write_applied_to(const struct schema_field *f, const void *item, const void *cfg
 	return applied;
 }
 
+/* clang-format off */
 static const struct schema_custom applied_to_custom = {.read = read_applied_to,
-                                                       .write = write_applied_to};
+    .write = write_applied_to};
+/* clang-format on */
 
-static const struct schema_pool rules_pool = {
-    .ptr = offsetof(struct dse_config, fw.rules),
-    .count = offsetof(struct dse_config, fw.nb_rules),
-    .count_sz = 4,
-    .elem = sizeof(struct dse_fw_rule),
-    .first = offsetof(struct dse_fw_section, first_rule),
-    .nb = offsetof(struct dse_fw_section, nb_rules),
-    .index_sz = 4,
-};
+/* clang-format off */
+static const struct schema_pool rules_pool = {.ptr = offsetof(struct dse_config, fw.rules),
+    .count = offsetof(struct dse_config, fw.nb_rules), .count_sz = 4,
+    .elem = sizeof(struct dse_fw_rule), .first = offsetof(struct dse_fw_section, first_rule),
+    .nb = offsetof(struct dse_fw_section, nb_rules), .index_sz = 4};
+/* clang-format on */
 
 /* Ties the section's rules to it. */
 static void
@@ -303,116 +286,75 @@ section_default_present(const void *item)
 	return ((const struct dse_fw_section *)item)->default_action != DSE_FW_ACTION_NONE;
 }
 
+/* clang-format off */
 static const struct schema_field section_fields[] = {
-    {.name = "name",
-     .type = SCHEMA_NAME,
-     .flags = SCHEMA_REQUIRED,
-     SCHEMA_AT(struct dse_fw_section, name),
-     .missing = "a section name",
-     .doc_range = "1..31 name characters, unique",
-     .doc_example = "web",
+    {.name = "name", .type = SCHEMA_NAME, .flags = SCHEMA_REQUIRED,
+     SCHEMA_AT(struct dse_fw_section, name), .missing = "a section name",
+     .doc_range = "1..31 name characters, unique", .doc_example = "web",
      .doc = "the section's name"},
-    {.name = "applied-to",
-     .type = SCHEMA_CUSTOM,
-     .flags = SCHEMA_REQUIRED,
-     SCHEMA_AT(struct dse_fw_section, applied_to),
-     .custom = &applied_to_custom,
-     .missing = "all, or a list of port and segment names",
-     .doc_type = "list of names",
-     .doc_range = "`all`, or at most 16 port and segment names",
-     .doc_example = "[vm2, web]",
+    {.name = "applied-to", .type = SCHEMA_CUSTOM, .flags = SCHEMA_REQUIRED,
+     SCHEMA_AT(struct dse_fw_section, applied_to), .custom = &applied_to_custom,
+     .missing = "all, or a list of port and segment names", .doc_type = "list of names",
+     .doc_range = "`all`, or at most 16 port and segment names", .doc_example = "[vm2, web]",
      .doc = "the ports whose traffic the section checks"},
-    {.name = "rules",
-     .type = SCHEMA_POOL,
-     .flags = SCHEMA_ITEM_LIMIT,
-     .pool = &rules_pool,
-     .sub = &config_fw_rule_table,
-     .max = DSE_FW_MAX_RULES,
-     .expected = "a list of rules",
-     .too_many = "too many rules; at most %d in all sections",
-     .doc_default = "empty",
-     .doc_range = "16384 in all sections",
-     .doc = "in order; the first that matches decides"},
-    {.name = "default",
-     .type = SCHEMA_ENUM,
-     SCHEMA_AT(struct dse_fw_section, default_action),
-     .names = action_names,
-     .nb_names = 3,
-     .def = DSE_FW_ACTION_NONE,
-     .expected = "allow, drop or reject",
-     .present = section_default_present,
-     .doc_default = "none (on to the next section)",
-     .doc_example = "reject",
+    {.name = "rules", .type = SCHEMA_POOL, .flags = SCHEMA_ITEM_LIMIT, .pool = &rules_pool,
+     .sub = &config_fw_rule_table, .max = DSE_FW_MAX_RULES, .expected = "a list of rules",
+     .too_many = "too many rules; at most %d in all sections", .doc_default = "empty",
+     .doc_range = "16384 in all sections", .doc = "in order; the first that matches decides"},
+    {.name = "default", .type = SCHEMA_ENUM, SCHEMA_AT(struct dse_fw_section, default_action),
+     .names = action_names, .nb_names = 3, .def = DSE_FW_ACTION_NONE,
+     .expected = "allow, drop or reject", .present = section_default_present,
+     .doc_default = "none (on to the next section)", .doc_example = "reject",
      .doc = "ends the evaluation for the section's ports when no rule matched"},
 };
+/* clang-format on */
 
-static const struct schema_table section_table = {
-    SCHEMA_FIELDS(section_fields),
+/* clang-format off */
+static const struct schema_table section_table = {SCHEMA_FIELDS(section_fields),
     .expected = "a mapping of name, applied-to, default, rules",
-    .size = sizeof(struct dse_fw_section),
-    SCHEMA_LINE(struct dse_fw_section, line),
-    .finish = section_finish,
-};
+    .size = sizeof(struct dse_fw_section), SCHEMA_LINE(struct dse_fw_section, line),
+    .finish = section_finish};
+/* clang-format on */
 
+/* clang-format off */
 static const struct schema_field firewall_fields[] = {
-    {.name = "default",
-     .type = SCHEMA_ENUM,
-     SCHEMA_AT(struct dse_fw_config, default_action),
-     .names = action_names,
-     .nb_names = 3,
-     .def = DSE_FW_ALLOW,
-     .expected = "allow, drop or reject",
+    {.name = "default", .type = SCHEMA_ENUM, SCHEMA_AT(struct dse_fw_config, default_action),
+     .names = action_names, .nb_names = 3, .def = DSE_FW_ALLOW, .expected = "allow, drop or reject",
      .doc_example = "drop",
      .doc = "what a packet meets when no rule of its ports' sections matches"},
-    {.name = "log-rate",
-     .type = SCHEMA_UINT,
-     SCHEMA_AT(struct dse_fw_config, log_rate),
-     .min = 0,
-     .max = 1000000,
-     .def = 100,
-     .doc_example = "100",
+    {.name = "log-rate", .type = SCHEMA_UINT, SCHEMA_AT(struct dse_fw_config, log_rate), .min = 0,
+     .max = 1000000, .def = 100, .doc_example = "100",
      .doc = "log lines per second at most, all workers together"},
-    {.name = "sections",
-     .type = SCHEMA_LIST,
-     .flags = SCHEMA_ITEM_LIMIT,
-     .offset = offsetof(struct dse_fw_config, sections),
-     .size = sizeof(struct dse_fw_section),
-     .aux = offsetof(struct dse_fw_config, nb_sections),
-     .count_sz = 2,
-     .max = DSE_FW_MAX_SECTIONS,
-     .sub = &section_table,
-     .expected = "a list of sections",
-     .too_many = "too many sections; at most %d",
-     .doc_default = "empty",
+    {.name = "sections", .type = SCHEMA_LIST, .flags = SCHEMA_ITEM_LIMIT,
+     .offset = offsetof(struct dse_fw_config, sections), .size = sizeof(struct dse_fw_section),
+     .aux = offsetof(struct dse_fw_config, nb_sections), .count_sz = 2, .max = DSE_FW_MAX_SECTIONS,
+     .sub = &section_table, .expected = "a list of sections",
+     .too_many = "too many sections; at most %d", .doc_default = "empty",
      .doc = "ordered sections of rules (section fields below)"},
-    {.name = "log-file",
-     .type = SCHEMA_STRING,
-     .flags = SCHEMA_OMIT_EMPTY,
-     SCHEMA_AT(struct dse_fw_config, log_file),
-     .expected = "a file path",
-     .doc_default = "dsed's `--fw-log`",
-     .doc_example = "/var/log/dse/fw.json",
+    {.name = "log-file", .type = SCHEMA_STRING, .flags = SCHEMA_OMIT_EMPTY,
+     SCHEMA_AT(struct dse_fw_config, log_file), .expected = "a file path",
+     .doc_default = "dsed's `--fw-log`", .doc_example = "/var/log/dse/fw.json",
      .doc = "where log lines (EVE-style JSON) go"},
 };
+/* clang-format on */
 
-static const struct schema_table firewall_table = {
-    SCHEMA_FIELDS(firewall_fields),
+/* clang-format off */
+static const struct schema_table firewall_table = {SCHEMA_FIELDS(firewall_fields),
     .expected = "a mapping of default, sections, log-file, log-rate",
-    .size = sizeof(struct dse_fw_config),
-};
+    .size = sizeof(struct dse_fw_config)};
+/* clang-format on */
 
-static const struct schema_field firewall_field = {.name = "firewall",
-                                                   .type = SCHEMA_MAP,
-                                                   .flags = SCHEMA_NULL_OK,
-                                                   .offset = offsetof(struct dse_config, fw),
-                                                   SCHEMA_HAS(struct dse_config, fw.enabled),
-                                                   .sub = &firewall_table,
-                                                   .doc = "the distributed firewall's policy"};
+/* clang-format off */
+static const struct schema_field firewall_field = {.name = "firewall", .type = SCHEMA_MAP,
+    .flags = SCHEMA_NULL_OK, .offset = offsetof(struct dse_config, fw),
+    SCHEMA_HAS(struct dse_config, fw.enabled), .sub = &firewall_table,
+    .doc = "the distributed firewall's policy"};
+/* clang-format on */
 
-const struct config_section config_section_firewall = {.name = "firewall",
-                                                       .field = &firewall_field,
-                                                       .doc_title = "firewall",
-                                                       .check = config_validate_firewall};
+/* clang-format off */
+const struct config_section config_section_firewall = {.name = "firewall", .field = &firewall_field,
+    .doc_title = "firewall", .check = config_validate_firewall};
+/* clang-format on */
 
 #define TIMEOUT(key, member, value, what)                                                          \
 	{                                                                                          \
@@ -420,6 +362,7 @@ const struct config_section config_section_firewall = {.name = "firewall",
 		.min = 1, .max = 7 * 86400, .def = value, .doc = what                              \
 	}
 
+/* clang-format off */
 static const struct schema_field timeout_fields[] = {
     TIMEOUT("tcp-syn-sent", tcp_syn_sent, 30, "SYN seen, no answer yet"),
     TIMEOUT("tcp-established", tcp_established, 3600, "handshake complete"),
@@ -428,44 +371,37 @@ static const struct schema_field timeout_fields[] = {
     TIMEOUT("udp", udp, 60, "UDP and other protocols, since the last packet"),
     TIMEOUT("icmp", icmp, 30, "ICMP echo, since the last packet"),
 };
+/* clang-format on */
 
-static const struct schema_table timeouts_table = {
-    SCHEMA_FIELDS(timeout_fields),
+/* clang-format off */
+static const struct schema_table timeouts_table = {SCHEMA_FIELDS(timeout_fields),
     .expected = "a mapping of tcp-syn-sent, tcp-established, tcp-fin, tcp-time-wait, udp, icmp "
-                "(seconds)",
-    .size = sizeof(struct dse_ct_config),
-};
+        "(seconds)", .size = sizeof(struct dse_ct_config)};
+/* clang-format on */
 
+/* clang-format off */
 static const struct schema_field conntrack_fields[] = {
-    {.name = "max-connections",
-     .type = SCHEMA_UINT,
-     SCHEMA_AT(struct dse_ct_config, max_connections),
-     .min = DSE_CT_MIN_CONNECTIONS,
-     .max = DSE_CT_MAX_CONNECTIONS,
-     .def = 1000000,
-     .doc_example = "1000000",
+    {.name = "max-connections", .type = SCHEMA_UINT,
+     SCHEMA_AT(struct dse_ct_config, max_connections), .min = DSE_CT_MIN_CONNECTIONS,
+     .max = DSE_CT_MAX_CONNECTIONS, .def = 1000000, .doc_example = "1000000",
      .doc = "bound of the table; sized by the first policy applied, later only lowered"},
-    {.name = "timeouts",
-     .type = SCHEMA_MAP,
-     .flags = SCHEMA_NULL_OK,
-     .offset = 0,
-     .sub = &timeouts_table,
-     .doc = "seconds of idleness per state (fields below)"},
+    {.name = "timeouts", .type = SCHEMA_MAP, .flags = SCHEMA_NULL_OK, .offset = 0,
+     .sub = &timeouts_table, .doc = "seconds of idleness per state (fields below)"},
 };
+/* clang-format on */
 
-static const struct schema_table conntrack_table = {
-    SCHEMA_FIELDS(conntrack_fields),
-    .expected = "a mapping of max-connections, timeouts",
-    .size = sizeof(struct dse_ct_config),
-};
+/* clang-format off */
+static const struct schema_table conntrack_table = {SCHEMA_FIELDS(conntrack_fields),
+    .expected = "a mapping of max-connections, timeouts", .size = sizeof(struct dse_ct_config)};
+/* clang-format on */
 
-static const struct schema_field conntrack_field = {.name = "conntrack",
-                                                    .type = SCHEMA_MAP,
-                                                    .flags = SCHEMA_NULL_OK,
-                                                    .offset = offsetof(struct dse_config, fw.ct),
-                                                    .sub = &conntrack_table,
-                                                    .doc =
-                                                        "connection-tracking bound and timeouts"};
+/* clang-format off */
+static const struct schema_field conntrack_field = {.name = "conntrack", .type = SCHEMA_MAP,
+    .flags = SCHEMA_NULL_OK, .offset = offsetof(struct dse_config, fw.ct), .sub = &conntrack_table,
+    .doc = "connection-tracking bound and timeouts"};
+/* clang-format on */
 
-const struct config_section config_section_conntrack = {
-    .name = "conntrack", .field = &conntrack_field, .doc_title = "conntrack"};
+/* clang-format off */
+const struct config_section config_section_conntrack = {.name = "conntrack",
+    .field = &conntrack_field, .doc_title = "conntrack"};
+/* clang-format on */

@@ -261,8 +261,10 @@ write_protocol(const struct schema_field *f, const void *item, const void *cfg, 
 	return v;
 }
 
+/* clang-format off */
 static const struct schema_custom protocol_custom = {.read = read_protocol,
-                                                     .write = write_protocol};
+    .write = write_protocol};
+/* clang-format on */
 
 static bool
 icmp_type_present(const void *item)
@@ -311,57 +313,32 @@ service_finish(struct schema_reader *rd, const yaml_node_t *node, const char *pr
 		r->family = 6;
 }
 
+/* clang-format off */
 static const struct schema_field service_fields[] = {
-    {.name = "protocol",
-     .type = SCHEMA_CUSTOM,
-     .flags = SCHEMA_SIGNED,
-     SCHEMA_AT(struct dse_fw_rule, protocol),
-     .def = -1,
-     .custom = &protocol_custom,
-     .doc_type = "name or number",
-     .doc_default = "any",
-     .doc_range = protocol_expected,
-     .doc_example = "tcp",
-     .doc = "IP protocol"},
-    {.name = "ports",
-     .type = SCHEMA_CUSTOM,
-     SCHEMA_AT(struct dse_fw_rule, ranges),
-     .custom = &ports_custom,
-     .doc_type = "port list",
-     .doc_default = "any",
+    {.name = "protocol", .type = SCHEMA_CUSTOM, .flags = SCHEMA_SIGNED,
+     SCHEMA_AT(struct dse_fw_rule, protocol), .def = -1, .custom = &protocol_custom,
+     .doc_type = "name or number", .doc_default = "any", .doc_range = protocol_expected,
+     .doc_example = "tcp", .doc = "IP protocol"},
+    {.name = "ports", .type = SCHEMA_CUSTOM, SCHEMA_AT(struct dse_fw_rule, ranges),
+     .custom = &ports_custom, .doc_type = "port list", .doc_default = "any",
      .doc_range = "1..65535, at most 8 ranges; tcp and udp only",
-     .doc_example = "\"80,443,8000-8080\"",
-     .doc = "destination ports"},
-    {.name = "icmp-type",
-     .type = SCHEMA_UINT,
-     .flags = SCHEMA_SIGNED,
-     SCHEMA_AT(struct dse_fw_rule, icmp_type),
-     .min = 0,
-     .max = 255,
-     .def = -1,
-     .present = icmp_type_present,
-     .doc_default = "any",
-     .doc_example = "8",
+     .doc_example = "\"80,443,8000-8080\"", .doc = "destination ports"},
+    {.name = "icmp-type", .type = SCHEMA_UINT, .flags = SCHEMA_SIGNED,
+     SCHEMA_AT(struct dse_fw_rule, icmp_type), .min = 0, .max = 255, .def = -1,
+     .present = icmp_type_present, .doc_default = "any", .doc_example = "8",
      .doc = "icmp and icmpv6: the type"},
-    {.name = "icmp-code",
-     .type = SCHEMA_UINT,
-     .flags = SCHEMA_SIGNED,
-     SCHEMA_AT(struct dse_fw_rule, icmp_code),
-     .min = 0,
-     .max = 255,
-     .def = -1,
-     .present = icmp_code_present,
-     .doc_default = "any",
-     .doc_example = "0",
+    {.name = "icmp-code", .type = SCHEMA_UINT, .flags = SCHEMA_SIGNED,
+     SCHEMA_AT(struct dse_fw_rule, icmp_code), .min = 0, .max = 255, .def = -1,
+     .present = icmp_code_present, .doc_default = "any", .doc_example = "0",
      .doc = "icmp and icmpv6: the code (needs icmp-type)"},
 };
+/* clang-format on */
 
-static const struct schema_table service_table = {
-    SCHEMA_FIELDS(service_fields),
+/* clang-format off */
+static const struct schema_table service_table = {SCHEMA_FIELDS(service_fields),
     .expected = "a mapping of protocol, ports, icmp-type, icmp-code",
-    .size = sizeof(struct dse_fw_rule),
-    .finish = service_finish,
-};
+    .size = sizeof(struct dse_fw_rule), .finish = service_finish};
+/* clang-format on */
 
 /* A rule's service is written only when it restricts something. */
 static bool
@@ -372,73 +349,38 @@ service_present(const void *item)
 	return r->protocol >= 0 || r->nb_ranges != 0 || r->icmp_type >= 0;
 }
 
+/* clang-format off */
 static const struct schema_field rule_fields[] = {
-    {.name = "id",
-     .type = SCHEMA_UINT,
-     .flags = SCHEMA_REQUIRED,
-     SCHEMA_AT(struct dse_fw_rule, id),
-     .min = 1,
-     .max = 2147483647,
-     .missing = "a rule id 1..2147483647",
-     .doc_range = "1..2147483647, unique",
-     .doc_example = "10",
+    {.name = "id", .type = SCHEMA_UINT, .flags = SCHEMA_REQUIRED, SCHEMA_AT(struct dse_fw_rule, id),
+     .min = 1, .max = 2147483647, .missing = "a rule id 1..2147483647",
+     .doc_range = "1..2147483647, unique", .doc_example = "10",
      .doc = "the rule's id in `dsectl show fw` and logs"},
-    {.name = "src",
-     .type = SCHEMA_CUSTOM,
-     SCHEMA_AT(struct dse_fw_rule, src),
-     .custom = &addr_custom,
-     .doc_type = "address",
-     .doc_default = "any",
-     .doc_range = addr_expected,
-     .doc_example = "198.18.0.0/15",
-     .doc = "source of the packet"},
-    {.name = "dst",
-     .type = SCHEMA_CUSTOM,
-     SCHEMA_AT(struct dse_fw_rule, dst),
-     .custom = &addr_custom,
-     .doc_type = "address",
-     .doc_default = "any",
-     .doc_range = addr_expected,
-     .doc_example = "webservers",
-     .doc = "destination of the packet"},
-    {.name = "action",
-     .type = SCHEMA_ENUM,
-     .flags = SCHEMA_REQUIRED,
-     SCHEMA_AT(struct dse_fw_rule, action),
-     .names = action_names,
-     .nb_names = 3,
-     .expected = "allow, drop or reject",
-     .missing = "allow, drop or reject",
-     .doc_example = "allow",
-     .doc = "what a matching connection meets (reject: RST or ICMP)"},
-    {.name = "direction",
-     .type = SCHEMA_ENUM,
-     SCHEMA_AT(struct dse_fw_rule, direction),
-     .names = direction_names,
-     .nb_names = 3,
-     .expected = "in, out or both",
-     .doc_example = "in",
+    {.name = "src", .type = SCHEMA_CUSTOM, SCHEMA_AT(struct dse_fw_rule, src),
+     .custom = &addr_custom, .doc_type = "address", .doc_default = "any",
+     .doc_range = addr_expected, .doc_example = "198.18.0.0/15", .doc = "source of the packet"},
+    {.name = "dst", .type = SCHEMA_CUSTOM, SCHEMA_AT(struct dse_fw_rule, dst),
+     .custom = &addr_custom, .doc_type = "address", .doc_default = "any",
+     .doc_range = addr_expected, .doc_example = "webservers", .doc = "destination of the packet"},
+    {.name = "action", .type = SCHEMA_ENUM, .flags = SCHEMA_REQUIRED,
+     SCHEMA_AT(struct dse_fw_rule, action), .names = action_names, .nb_names = 3,
+     .expected = "allow, drop or reject", .missing = "allow, drop or reject",
+     .doc_example = "allow", .doc = "what a matching connection meets (reject: RST or ICMP)"},
+    {.name = "direction", .type = SCHEMA_ENUM, SCHEMA_AT(struct dse_fw_rule, direction),
+     .names = direction_names, .nb_names = 3, .expected = "in, out or both", .doc_example = "in",
      .doc = "traffic delivered to (in) or sent by (out) the workload"},
-    {.name = "log",
-     .type = SCHEMA_BOOL,
-     SCHEMA_AT(struct dse_fw_rule, log),
-     .doc_example = "true",
+    {.name = "log", .type = SCHEMA_BOOL, SCHEMA_AT(struct dse_fw_rule, log), .doc_example = "true",
      .doc = "log each connection the rule decides"},
-    {.name = "service",
-     .type = SCHEMA_MAP,
-     .flags = SCHEMA_NULL_OK,
-     .offset = 0,
-     .sub = &service_table,
-     .present = service_present,
+    {.name = "service", .type = SCHEMA_MAP, .flags = SCHEMA_NULL_OK, .offset = 0,
+     .sub = &service_table, .present = service_present,
      .doc = "protocol, ports, icmp-type, icmp-code (rule fields below)"},
 };
+/* clang-format on */
 
-const struct schema_table config_fw_rule_table = {
-    SCHEMA_FIELDS(rule_fields),
+/* clang-format off */
+const struct schema_table config_fw_rule_table = {SCHEMA_FIELDS(rule_fields),
     .expected = "a mapping of id, src, dst, service, action, direction, log",
-    .size = sizeof(struct dse_fw_rule),
-    SCHEMA_LINE(struct dse_fw_rule, line),
-};
+    .size = sizeof(struct dse_fw_rule), SCHEMA_LINE(struct dse_fw_rule, line)};
+/* clang-format on */
 
 /* Checks that a port or segment name exists in cfg. */
 static bool
@@ -468,6 +410,26 @@ addr_family(const struct dse_fw_config *fw, const struct dse_fw_addr *a)
 	return fam;
 }
 
+/* Sets a rule address's group index from the name it was written with (if any). */
+static void
+resolve_group(const struct dse_fw_config *fw, const struct schema_reader *rd, const char *prefix,
+              const char *key, const char *name, struct dse_fw_addr *a,
+              struct dse_config_errors *errs)
+{
+	char field[FIELD_SIZE];
+	int g;
+
+	if (name[0] == '\0')
+		return;
+	g = find_group(fw, name);
+	a->group = g < 0 ? UINT16_MAX : (uint16_t)g;
+	if (g >= 0)
+		return;
+	schema_path_join(field, prefix, key);
+	config_error(errs, schema_line(rd, field), field, "unknown group \"%s\"; expected %s", name,
+	             addr_expected);
+}
+
 void
 config_validate_firewall(const struct dse_config *cfg, const struct schema_reader *rd,
                          struct dse_config_errors *errs)
@@ -476,16 +438,16 @@ config_validate_firewall(const struct dse_config *cfg, const struct schema_reade
 	struct dse_fw_config *fw = (struct dse_fw_config *)&cfg->fw;
 	char field[FIELD_SIZE];
 
+	config_check_unique_names(errs, NULL, "group", "groups", fw->groups, sizeof(fw->groups[0]),
+	                          fw->nb_groups, offsetof(struct dse_fw_group, name),
+	                          offsetof(struct dse_fw_group, line));
+	config_check_unique_names(errs, NULL, "section", "firewall.sections", fw->sections,
+	                          sizeof(fw->sections[0]), fw->nb_sections,
+	                          offsetof(struct dse_fw_section, name),
+	                          offsetof(struct dse_fw_section, line));
+
 	for (unsigned i = 0; i < fw->nb_groups; i++) {
 		const struct dse_fw_group *g = &fw->groups[i];
-		for (unsigned j = 0; g->name[0] && j < i; j++)
-			if (strcmp(fw->groups[j].name, g->name) == 0) {
-				snprintf(field, sizeof(field), "groups[%u].name", i);
-				config_error(errs, g->line, field,
-				             "duplicate group name \"%s\" (first at line %d)",
-				             g->name, fw->groups[j].line);
-				break;
-			}
 		for (unsigned m = 0; m < g->nb_members; m++) {
 			const struct dse_fw_member *mem = &fw->members[g->first_member + m];
 			if (mem->is_port && config_find_port(cfg, mem->port) < 0) {
@@ -497,14 +459,6 @@ config_validate_firewall(const struct dse_config *cfg, const struct schema_reade
 	}
 	for (unsigned i = 0; i < fw->nb_sections; i++) {
 		const struct dse_fw_section *s = &fw->sections[i];
-		for (unsigned j = 0; s->name[0] && j < i; j++)
-			if (strcmp(fw->sections[j].name, s->name) == 0) {
-				snprintf(field, sizeof(field), "firewall.sections[%u].name", i);
-				config_error(errs, s->line, field,
-				             "duplicate section name \"%s\" (first at line %d)",
-				             s->name, fw->sections[j].line);
-				break;
-			}
 		for (unsigned a = 0; a < s->nb_applied; a++)
 			if (!port_or_segment_known(cfg, s->applied_to[a])) {
 				snprintf(field, sizeof(field),
@@ -519,30 +473,12 @@ config_validate_firewall(const struct dse_config *cfg, const struct schema_reade
 		const struct dse_fw_section *s = &fw->sections[r->section];
 		uint32_t n = i - s->first_rule;
 		const struct pending_names *pn = pending && i < pending_size ? &pending[i] : NULL;
-		char src_field[FIELD_SIZE], dst_field[FIELD_SIZE];
+		char prefix[FIELD_SIZE];
 
-		snprintf(src_field, sizeof(src_field), "firewall.sections[%u].rules[%u].src",
-		         r->section, n);
-		snprintf(dst_field, sizeof(dst_field), "firewall.sections[%u].rules[%u].dst",
-		         r->section, n);
-
-		if (pn && pn->src[0]) {
-			int g = find_group(fw, pn->src);
-			r->src.group = g < 0 ? UINT16_MAX : (uint16_t)g;
-			if (g < 0) {
-				config_error(errs, schema_line(rd, src_field), src_field,
-				             "unknown group \"%s\"; expected %s", pn->src,
-				             addr_expected);
-			}
-		}
-		if (pn && pn->dst[0]) {
-			int g = find_group(fw, pn->dst);
-			r->dst.group = g < 0 ? UINT16_MAX : (uint16_t)g;
-			if (g < 0) {
-				config_error(errs, schema_line(rd, dst_field), dst_field,
-				             "unknown group \"%s\"; expected %s", pn->dst,
-				             addr_expected);
-			}
+		snprintf(prefix, sizeof(prefix), "firewall.sections[%u].rules[%u]", r->section, n);
+		if (pn != NULL) {
+			resolve_group(fw, rd, prefix, "src", pn->src, &r->src, errs);
+			resolve_group(fw, rd, prefix, "dst", pn->dst, &r->dst, errs);
 		}
 		for (uint32_t j = 0; r->id && j < i; j++)
 			if (fw->rules[j].id == r->id) {

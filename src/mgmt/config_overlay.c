@@ -79,115 +79,66 @@ tep_finish(struct schema_reader *rd, const yaml_node_t *node, const char *path, 
 		tep->next_hop_line = schema_line(rd, field);
 }
 
+/* clang-format off */
 static const struct schema_field tep_fields[] = {
-    {.name = "address",
-     .type = SCHEMA_IPV4_PREFIX,
-     .flags = SCHEMA_REQUIRED,
-     SCHEMA_AT(struct dse_tep_config, address),
-     .aux = offsetof(struct dse_tep_config, prefix_len),
-     .missing = "this host's TEP address with its prefix length",
-     .doc_range = "unicast",
-     .doc_example = "198.19.0.1/24",
-     .doc = "this host's TEP address on the underlay"},
-    {.name = "uplink",
-     .type = SCHEMA_NAME,
-     .flags = SCHEMA_REQUIRED,
-     SCHEMA_AT(struct dse_tep_config, uplink),
-     .missing = "the name of the uplink port",
-     .doc_type = "port name",
-     .doc_range = "a port without segment or vlans",
-     .doc_example = "up",
+    {.name = "address", .type = SCHEMA_IPV4_PREFIX, .flags = SCHEMA_REQUIRED,
+     SCHEMA_AT(struct dse_tep_config, address), .aux = offsetof(struct dse_tep_config, prefix_len),
+     .missing = "this host's TEP address with its prefix length", .doc_range = "unicast",
+     .doc_example = "198.19.0.1/24", .doc = "this host's TEP address on the underlay"},
+    {.name = "uplink", .type = SCHEMA_NAME, .flags = SCHEMA_REQUIRED,
+     SCHEMA_AT(struct dse_tep_config, uplink), .missing = "the name of the uplink port",
+     .doc_type = "port name", .doc_range = "a port without segment or vlans", .doc_example = "up",
      .doc = "the port that carries the underlay"},
-    {.name = "next-hop",
-     .type = SCHEMA_IPV4,
-     .flags = SCHEMA_OMIT_EMPTY,
-     SCHEMA_AT(struct dse_tep_config, next_hop),
-     .doc_default = "none (TEPs on-link)",
-     .doc_range = "in the TEP's subnet",
-     .doc_example = "198.19.0.254",
+    {.name = "next-hop", .type = SCHEMA_IPV4, .flags = SCHEMA_OMIT_EMPTY,
+     SCHEMA_AT(struct dse_tep_config, next_hop), .doc_default = "none (TEPs on-link)",
+     .doc_range = "in the TEP's subnet", .doc_example = "198.19.0.254",
      .doc = "underlay gateway to the other TEPs"},
-    {.name = "next-hop-mac",
-     .type = SCHEMA_MAC,
-     SCHEMA_AT(struct dse_tep_config, next_hop_mac),
-     SCHEMA_HAS(struct dse_tep_config, has_next_hop_mac),
-     .doc_default = "none (resolved by ARP)",
-     .doc_range = "unicast",
-     .doc_example = "02:00:00:00:00:fe",
+    {.name = "next-hop-mac", .type = SCHEMA_MAC, SCHEMA_AT(struct dse_tep_config, next_hop_mac),
+     SCHEMA_HAS(struct dse_tep_config, has_next_hop_mac), .doc_default = "none (resolved by ARP)",
+     .doc_range = "unicast", .doc_example = "02:00:00:00:00:fe",
      .doc = "fixed MAC every tunnel packet is sent to"},
-    {.name = "mtu",
-     .type = SCHEMA_UINT,
-     SCHEMA_AT(struct dse_tep_config, mtu),
-     .min = 576,
-     .max = 9216,
-     .def = 1500,
-     .doc_example = "9000",
-     .doc = "the underlay's IP MTU"},
-    {.name = "encapsulation",
-     .type = SCHEMA_ENUM,
-     SCHEMA_AT(struct dse_tep_config, encap),
-     .names = encap_names,
-     .nb_names = 2,
-     .expected = "geneve or vxlan",
-     .doc_example = "vxlan",
+    {.name = "mtu", .type = SCHEMA_UINT, SCHEMA_AT(struct dse_tep_config, mtu), .min = 576,
+     .max = 9216, .def = 1500, .doc_example = "9000", .doc = "the underlay's IP MTU"},
+    {.name = "encapsulation", .type = SCHEMA_ENUM, SCHEMA_AT(struct dse_tep_config, encap),
+     .names = encap_names, .nb_names = 2, .expected = "geneve or vxlan", .doc_example = "vxlan",
      .doc = "what is sent (both are accepted)"},
-    {.name = "ttl",
-     .type = SCHEMA_UINT,
-     SCHEMA_AT(struct dse_tep_config, ttl),
-     .min = 1,
-     .max = 255,
-     .def = 64,
-     .doc_example = "32",
-     .doc = "outer IPv4 TTL"},
+    {.name = "ttl", .type = SCHEMA_UINT, SCHEMA_AT(struct dse_tep_config, ttl), .min = 1,
+     .max = 255, .def = 64, .doc_example = "32", .doc = "outer IPv4 TTL"},
 };
+/* clang-format on */
 
-const struct schema_table config_overlay_tep_table = {
-    SCHEMA_FIELDS(tep_fields),
+/* clang-format off */
+const struct schema_table config_overlay_tep_table = {SCHEMA_FIELDS(tep_fields),
     .expected = "a mapping of address, uplink, next-hop, next-hop-mac, mtu, encapsulation, ttl",
-    .size = sizeof(struct dse_tep_config),
-    SCHEMA_LINE(struct dse_tep_config, line),
-    .finish = tep_finish,
-};
+    .size = sizeof(struct dse_tep_config), SCHEMA_LINE(struct dse_tep_config, line),
+    .finish = tep_finish};
+/* clang-format on */
 
+/* clang-format off */
 static const struct schema_field binding_fields[] = {
-    {.name = "segment",
-     .type = SCHEMA_NAME,
-     .flags = SCHEMA_REQUIRED,
-     SCHEMA_AT(struct dse_remote_binding, segment),
-     .missing = "the segment of the binding",
-     .doc_type = "segment name",
-     .doc_range = "a segment with a `vni`",
-     .doc_example = "web",
+    {.name = "segment", .type = SCHEMA_NAME, .flags = SCHEMA_REQUIRED,
+     SCHEMA_AT(struct dse_remote_binding, segment), .missing = "the segment of the binding",
+     .doc_type = "segment name", .doc_range = "a segment with a `vni`", .doc_example = "web",
      .doc = "segment of the remote workload"},
-    {.name = "mac",
-     .type = SCHEMA_MAC,
-     .flags = SCHEMA_REQUIRED,
-     SCHEMA_AT(struct dse_remote_binding, mac),
-     .missing = "the workload's MAC address",
-     .doc_range = "unicast; unique per segment",
-     .doc_example = "02:00:00:00:00:09",
+    {.name = "mac", .type = SCHEMA_MAC, .flags = SCHEMA_REQUIRED,
+     SCHEMA_AT(struct dse_remote_binding, mac), .missing = "the workload's MAC address",
+     .doc_range = "unicast; unique per segment", .doc_example = "02:00:00:00:00:09",
      .doc = "the remote workload's MAC"},
-    {.name = "ip",
-     .type = SCHEMA_IPV4,
-     SCHEMA_AT(struct dse_remote_binding, ip),
-     SCHEMA_HAS(struct dse_remote_binding, has_ip),
-     .doc_example = "198.18.1.9",
+    {.name = "ip", .type = SCHEMA_IPV4, SCHEMA_AT(struct dse_remote_binding, ip),
+     SCHEMA_HAS(struct dse_remote_binding, has_ip), .doc_example = "198.18.1.9",
      .doc = "its IPv4 address, for ARP suppression"},
-    {.name = "tep",
-     .type = SCHEMA_IPV4,
-     .flags = SCHEMA_REQUIRED,
-     SCHEMA_AT(struct dse_remote_binding, tep),
-     .missing = "the remote TEP's IPv4 address",
-     .doc_range = "not this host's TEP",
-     .doc_example = "198.19.0.3",
+    {.name = "tep", .type = SCHEMA_IPV4, .flags = SCHEMA_REQUIRED,
+     SCHEMA_AT(struct dse_remote_binding, tep), .missing = "the remote TEP's IPv4 address",
+     .doc_range = "not this host's TEP", .doc_example = "198.19.0.3",
      .doc = "the TEP it lives behind"},
 };
+/* clang-format on */
 
-static const struct schema_table binding_table = {
-    SCHEMA_FIELDS(binding_fields),
-    .expected = "a mapping of segment, mac, ip, tep",
-    .size = sizeof(struct dse_remote_binding),
-    SCHEMA_LINE(struct dse_remote_binding, line),
-};
+/* clang-format off */
+static const struct schema_table binding_table = {SCHEMA_FIELDS(binding_fields),
+    .expected = "a mapping of segment, mac, ip, tep", .size = sizeof(struct dse_remote_binding),
+    SCHEMA_LINE(struct dse_remote_binding, line)};
+/* clang-format on */
 
 /* segments[i].flood-teps: a list of distinct TEP addresses. */
 static int
@@ -250,8 +201,10 @@ write_flood_teps(const struct schema_field *f, const void *item, const void *cfg
 	return list;
 }
 
+/* clang-format off */
 const struct schema_custom config_overlay_flood_teps = {.read = read_flood_teps,
-                                                        .write = write_flood_teps};
+    .write = write_flood_teps};
+/* clang-format on */
 
 bool
 config_overlay_is_uplink(const struct dse_config *cfg, const char *port_name)
@@ -366,21 +319,17 @@ config_overlay_validate(const struct dse_config *cfg, const struct schema_reader
 	}
 }
 
-static const struct schema_field remote_field = {
-    .name = "remote",
-    .type = SCHEMA_LIST,
-    .flags = SCHEMA_OMIT_EMPTY,
-    .offset = offsetof(struct dse_config, overlay.remote),
+/* clang-format off */
+static const struct schema_field remote_field = {.name = "remote", .type = SCHEMA_LIST,
+    .flags = SCHEMA_OMIT_EMPTY, .offset = offsetof(struct dse_config, overlay.remote),
     .size = sizeof(struct dse_remote_binding),
-    .aux = offsetof(struct dse_config, overlay.nb_remote),
-    .count_sz = 2,
-    .max = DSE_MAX_REMOTE,
-    .sub = &binding_table,
-    .expected = "a list of remote bindings",
+    .aux = offsetof(struct dse_config, overlay.nb_remote), .count_sz = 2, .max = DSE_MAX_REMOTE,
+    .sub = &binding_table, .expected = "a list of remote bindings",
     .too_many = "too many remote bindings; at most %d",
     .doc = "static remote bindings: workload MACs behind remote TEPs"};
+/* clang-format on */
 
-const struct config_section config_section_remote = {.name = "remote",
-                                                     .field = &remote_field,
-                                                     .doc_title = "remote",
-                                                     .check = config_overlay_validate};
+/* clang-format off */
+const struct config_section config_section_remote = {.name = "remote", .field = &remote_field,
+    .doc_title = "remote", .check = config_overlay_validate};
+/* clang-format on */

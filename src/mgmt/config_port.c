@@ -109,142 +109,91 @@ port_is_pcap(const void *item)
 	return ((const struct dse_port_config *)item)->kind == DSE_PORT_PCAP;
 }
 
+/* clang-format off */
 static const struct schema_field vlan_fields[] = {
-    {.name = "vlan",
-     .doc_example = "100",
-     .type = SCHEMA_UINT,
-     .flags = SCHEMA_REQUIRED,
-     SCHEMA_AT(struct dse_vlan_map, vlan),
-     .min = 1,
-     .max = 4094,
-     .missing = "a VLAN id 1..4094",
-     .doc_range = "1..4094, unique on the port",
+    {.name = "vlan", .type = SCHEMA_UINT, .flags = SCHEMA_REQUIRED,
+     SCHEMA_AT(struct dse_vlan_map, vlan), .min = 1, .max = 4094, .missing = "a VLAN id 1..4094",
+     .doc_range = "1..4094, unique on the port", .doc_example = "100",
      .doc = "802.1Q VLAN id of the frames"},
-    {.name = "segment",
-     .doc_example = "db",
-     .type = SCHEMA_NAME,
-     .flags = SCHEMA_REQUIRED,
-     SCHEMA_AT(struct dse_vlan_map, segment),
-     .missing = "the segment of this VLAN's frames",
+    {.name = "segment", .type = SCHEMA_NAME, .flags = SCHEMA_REQUIRED,
+     SCHEMA_AT(struct dse_vlan_map, segment), .missing = "the segment of this VLAN's frames",
      .doc_range = "an existing segment, not the port's untagged `segment`, not mapped by "
-                  "another VLAN of the port",
+         "another VLAN of the port", .doc_example = "db",
      .doc = "segment the tagged frames belong to"},
 };
+/* clang-format on */
 
-static const struct schema_table vlan_table = {
-    SCHEMA_FIELDS(vlan_fields),
-    .expected = "a mapping of vlan, segment",
-    .size = sizeof(struct dse_vlan_map),
-};
+/* clang-format off */
+static const struct schema_table vlan_table = {SCHEMA_FIELDS(vlan_fields),
+    .expected = "a mapping of vlan, segment", .size = sizeof(struct dse_vlan_map)};
+/* clang-format on */
 
 static void port_finish(struct schema_reader *rd, const yaml_node_t *node, const char *path,
                         void *item, void *cfg, uint32_t seen);
 
+/* clang-format off */
 static const struct schema_field port_fields[PORT_FIELD_COUNT] = {
-    [PORT_NAME] = {.name = "name",
-                   .doc_example = "vm1",
-                   .type = SCHEMA_NAME,
-                   .flags = SCHEMA_REQUIRED,
-                   SCHEMA_AT(struct dse_port_config, name),
-                   .missing = "a port name",
-                   .doc_range = "1..31 name characters, unique among ports",
+    [PORT_NAME] = {.name = "name", .type = SCHEMA_NAME, .flags = SCHEMA_REQUIRED,
+                   SCHEMA_AT(struct dse_port_config, name), .missing = "a port name",
+                   .doc_range = "1..31 name characters, unique among ports", .doc_example = "vm1",
                    .doc = "the port's name"},
-    [PORT_KIND] = {.name = "kind",
-                   .doc_example = "tap",
-                   .type = SCHEMA_ENUM,
-                   .flags = SCHEMA_REQUIRED,
-                   SCHEMA_AT(struct dse_port_config, kind),
-                   .names = port_kind_names,
-                   .nb_names = DSE_PORT_KIND_COUNT,
-                   .expected = kind_expected,
-                   .missing = kind_expected,
+    [PORT_KIND] = {.name = "kind", .type = SCHEMA_ENUM, .flags = SCHEMA_REQUIRED,
+                   SCHEMA_AT(struct dse_port_config, kind), .names = port_kind_names,
+                   .nb_names = DSE_PORT_KIND_COUNT, .expected = kind_expected,
+                   .missing = kind_expected, .doc_example = "tap",
                    .doc = "how the port attaches (table below)"},
-    [PORT_SEGMENT] = {.name = "segment",
-                      .doc_example = "web",
-                      .type = SCHEMA_NAME,
-                      .flags = SCHEMA_OMIT_EMPTY,
+    [PORT_SEGMENT] = {.name = "segment", .type = SCHEMA_NAME, .flags = SCHEMA_OMIT_EMPTY,
                       SCHEMA_AT(struct dse_port_config, segment),
-                      .doc_range = "an existing segment",
+                      .doc_range = "an existing segment", .doc_example = "web",
                       .doc = "segment of untagged frames"},
-    [PORT_IFACE] = {.name = "iface",
-                    .doc_example = "dse-vm1",
-                    .type = SCHEMA_CUSTOM,
-                    .flags = SCHEMA_OMIT_EMPTY,
-                    SCHEMA_AT(struct dse_port_config, iface),
-                    .custom = &iface_custom,
-                    .doc_type = "string",
-                    .doc_default = "tap: the port name",
+    [PORT_IFACE] = {.name = "iface", .type = SCHEMA_CUSTOM, .flags = SCHEMA_OMIT_EMPTY,
+                    SCHEMA_AT(struct dse_port_config, iface), .custom = &iface_custom,
+                    .doc_type = "string", .doc_default = "tap: the port name",
                     .doc_range = "1..15 characters from `A-Z a-z 0-9 _ . -`",
+                    .doc_example = "dse-vm1",
                     .doc = "kernel interface to create (tap) or attach (af_packet, af_xdp)"},
-    [PORT_PATH] = {.name = "path",
-                   .doc_example = "/run/dse/vm1.sock",
-                   .type = SCHEMA_STRING,
-                   .flags = SCHEMA_OMIT_EMPTY,
+    [PORT_PATH] = {.name = "path", .type = SCHEMA_STRING, .flags = SCHEMA_OMIT_EMPTY,
                    SCHEMA_AT(struct dse_port_config, path),
                    .expected = "a file path shorter than 108 bytes",
+                   .doc_example = "/run/dse/vm1.sock",
                    .doc = "server socket (vhost-user, memif) or pcap file to read"},
-    [PORT_TX_PATH] = {.name = "tx-path",
-                      .doc_example = "/tmp/out.pcap",
-                      .type = SCHEMA_STRING,
-                      .flags = SCHEMA_OMIT_EMPTY,
+    [PORT_TX_PATH] = {.name = "tx-path", .type = SCHEMA_STRING, .flags = SCHEMA_OMIT_EMPTY,
                       SCHEMA_AT(struct dse_port_config, tx_path),
                       .expected = "a file path shorter than 108 bytes",
-                      .doc = "pcap file to write"},
-    [PORT_INFINITE_RX] = {.name = "infinite-rx",
-                          .doc_example = "true",
-                          .type = SCHEMA_BOOL,
-                          SCHEMA_AT(struct dse_port_config, infinite_rx),
-                          .present = port_is_pcap,
-                          .doc = "pcap: replay `path` forever"},
-    [PORT_DEVARGS] = {.name = "devargs",
-                      .doc_example = "\"0000:03:00.0\"",
-                      .type = SCHEMA_STRING,
-                      .flags = SCHEMA_OMIT_EMPTY,
+                      .doc_example = "/tmp/out.pcap", .doc = "pcap file to write"},
+    [PORT_INFINITE_RX] = {.name = "infinite-rx", .type = SCHEMA_BOOL,
+                          SCHEMA_AT(struct dse_port_config, infinite_rx), .present = port_is_pcap,
+                          .doc_example = "true", .doc = "pcap: replay `path` forever"},
+    [PORT_DEVARGS] = {.name = "devargs", .type = SCHEMA_STRING, .flags = SCHEMA_OMIT_EMPTY,
                       SCHEMA_AT(struct dse_port_config, devargs),
                       .expected = "DPDK devargs shorter than 256 bytes",
+                      .doc_example = "\"0000:03:00.0\"",
                       .doc = "DPDK devargs of the device, or extra `,key=value` options"},
-    [PORT_MAC] = {.name = "mac",
-                  .doc_example = "02:00:00:00:00:01",
-                  .type = SCHEMA_MAC,
-                  SCHEMA_AT(struct dse_port_config, mac),
-                  SCHEMA_HAS(struct dse_port_config, has_mac),
+    [PORT_MAC] = {.name = "mac", .type = SCHEMA_MAC, SCHEMA_AT(struct dse_port_config, mac),
+                  SCHEMA_HAS(struct dse_port_config, has_mac), .doc_example = "02:00:00:00:00:01",
                   .doc = "address the workload is told to use"},
-    [PORT_MTU] = {.name = "mtu",
-                  .doc_example = "9000",
-                  .type = SCHEMA_UINT,
-                  SCHEMA_AT(struct dse_port_config, mtu),
-                  .min = 68,
-                  .max = 9216,
-                  .def = 1500,
+    [PORT_MTU] = {.name = "mtu", .type = SCHEMA_UINT, SCHEMA_AT(struct dse_port_config, mtu),
+                  .min = 68, .max = 9216, .def = 1500, .doc_example = "9000",
                   .doc = "largest L3 payload the port accepts and sends"},
-    [PORT_QUEUES] = {.name = "queues",
-                     .doc_example = "2",
-                     .type = SCHEMA_UINT,
-                     SCHEMA_AT(struct dse_port_config, queues),
-                     .min = 0,
-                     .max = DSE_MAX_QUEUES,
-                     .doc_range = "0..16 (0 = the kind's default)",
+    [PORT_QUEUES] = {.name = "queues", .type = SCHEMA_UINT,
+                     SCHEMA_AT(struct dse_port_config, queues), .min = 0, .max = DSE_MAX_QUEUES,
+                     .doc_range = "0..16 (0 = the kind's default)", .doc_example = "2",
                      .doc = "queue pairs of the device"},
-    [PORT_VLANS] = {.name = "vlans",
-                    .type = SCHEMA_LIST,
-                    .flags = SCHEMA_INLINE,
+    [PORT_VLANS] = {.name = "vlans", .type = SCHEMA_LIST, .flags = SCHEMA_INLINE,
                     SCHEMA_AT(struct dse_port_config, vlans[0]),
-                    .aux = offsetof(struct dse_port_config, nb_vlans),
-                    .count_sz = 2,
-                    .max = DSE_MAX_VLANS,
-                    .sub = &vlan_table,
+                    .aux = offsetof(struct dse_port_config, nb_vlans), .count_sz = 2,
+                    .max = DSE_MAX_VLANS, .sub = &vlan_table,
                     .expected = "a list of {vlan, segment} mappings",
                     .too_many = "too many vlans; at most %d on one port",
                     .doc = "802.1Q tags carried and their segments (`vlans` below)"},
 };
+/* clang-format on */
 
-const struct schema_table config_port_table = {
-    SCHEMA_FIELDS(port_fields),
-    .expected = "a mapping with the fields of a port",
-    .size = sizeof(struct dse_port_config),
-    SCHEMA_LINE(struct dse_port_config, line),
-    .finish = port_finish,
-};
+/* clang-format off */
+const struct schema_table config_port_table = {SCHEMA_FIELDS(port_fields),
+    .expected = "a mapping with the fields of a port", .size = sizeof(struct dse_port_config),
+    SCHEMA_LINE(struct dse_port_config, line), .finish = port_finish};
+/* clang-format on */
 
 /* A tap port's interface is named after the port unless told otherwise. */
 static void
@@ -652,17 +601,15 @@ config_check_ports(const struct dse_config *cfg, const struct schema_reader *rd,
 	}
 }
 
-static const struct schema_field ports_field = {.name = "ports",
-                                                .type = SCHEMA_LIST,
-                                                .offset = offsetof(struct dse_config, ports),
-                                                .size = sizeof(struct dse_port_config),
-                                                .aux = offsetof(struct dse_config, nb_ports),
-                                                .count_sz = 2,
-                                                .max = DSE_MAX_PORTS,
-                                                .sub = &config_port_table,
-                                                .expected = "a list of ports",
-                                                .too_many = "too many ports; at most %d",
-                                                .doc = "ports that attach workloads and uplinks"};
+/* clang-format off */
+static const struct schema_field ports_field = {.name = "ports", .type = SCHEMA_LIST,
+    .offset = offsetof(struct dse_config, ports), .size = sizeof(struct dse_port_config),
+    .aux = offsetof(struct dse_config, nb_ports), .count_sz = 2, .max = DSE_MAX_PORTS,
+    .sub = &config_port_table, .expected = "a list of ports",
+    .too_many = "too many ports; at most %d", .doc = "ports that attach workloads and uplinks"};
+/* clang-format on */
 
-const struct config_section config_section_ports = {
-    .name = "ports", .field = &ports_field, .doc_title = "ports", .check = config_check_ports};
+/* clang-format off */
+const struct config_section config_section_ports = {.name = "ports", .field = &ports_field,
+    .doc_title = "ports", .check = config_check_ports};
+/* clang-format on */

@@ -26,6 +26,13 @@ extern const struct schema_table config_fw_rule_table;
 void config_check_ports(const struct dse_config *cfg, const struct schema_reader *rd,
                         struct dse_config_errors *errs);
 
+/* Reports each item of a list whose name (a char array at offset name) repeats an earlier
+ * one's, at field LIST[i].name: on the line of that value (from rd), or, rd NULL, on the item's
+ * line (an int at offset line). what names the item in the message ("segment"). */
+void config_check_unique_names(struct dse_config_errors *errs, const struct schema_reader *rd,
+                               const char *what, const char *list, const void *items, size_t size,
+                               unsigned count, size_t name, size_t line);
+
 /* Returns true if port carries frames of segment, untagged or by a VLAN. */
 bool config_port_carries_segment(const struct dse_port_config *port, const char *segment);
 

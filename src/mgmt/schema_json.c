@@ -10,14 +10,15 @@
 #include <jansson.h>
 
 #include "mgmt/schema.h"
+#include "net/eth.h"
 
 json_t *
 schema_mac_json(const uint8_t *mac)
 {
-	char text[18];
+	char text[NET_MAC_STRING_SIZE];
 
-	snprintf(text, sizeof(text), "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2],
-	         mac[3], mac[4], mac[5]);
+	if (net_mac_format(mac, text, sizeof(text)) < 0)
+		return NULL;
 	return json_string(text);
 }
 

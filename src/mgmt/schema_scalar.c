@@ -4,6 +4,7 @@
  * a range, booleans, MAC and IPv4 addresses, mappings and lists. Each records an error with the
  * value's line and field path and says what was expected.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 #include <yaml.h>
 
 #include "mgmt/config_overlay.h"
+#include "net/eth.h"
 #include "mgmt/schema.h"
 #include "mgmt/schema_reader.h"
 
@@ -24,44 +26,11 @@ enum scalar_type {
 	SCALAR_STRING,
 };
 
-/* Returns the value of one hex digit, or -1. */
-static int
-hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Parses exactly "aa:bb:cc:dd:ee:ff" (either case) into mac. Returns 0 or -EINVAL. */
-static int
-mac_parse(const char *text, uint8_t *mac)
-{
-	uint8_t bytes[6];
-
-	if (strlen(text) != 17)
-		return -EINVAL;
-	for (int i = 0; i < 6; i++) {
-		int high = hex_value(text[3 * i]);
-		int low = hex_value(text[3 * i + 1]);
-
-		if (high < 0 || low < 0 || (i < 5 && text[3 * i + 2] != ':'))
-			return -EINVAL;
-		bytes[i] = (uint8_t)(high << 4 | low);
-	}
-	memcpy(mac, bytes, sizeof(bytes));
-	return 0;
-}
-
 /* Returns true if mac is a unicast address a port may own: not group, not all-zero. */
 bool
 schema_mac_is_unicast(const uint8_t *mac)
 {
-	return (mac[0] & 0x01) == 0 && (mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]) != 0;
+	return net_mac_is_unicast(mac);
 }
 
 /* Writes prefix.name (or name alone if prefix is empty) into out, SCHEMA_PATH_SIZE bytes. */
@@ -158,7 +127,7 @@ scalar_resolve(const yaml_node_t *node)
 	if (len > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'o')) {
 		size_t i = 2;
 
-		while (i < len && (text[1] == 'x' ? hex_value(text[i]) >= 0
+		while (i < len && (text[1] == 'x' ? isxdigit((unsigned char)text[i])
 		                                  : (text[i] >= '0' && text[i] <= '7')))
 			i++;
 		if (i == len)
@@ -335,7 +304,7 @@ schema_get_mac(struct schema_reader *rd, const yaml_node_t *node, const char *fi
 
 	if (schema_get_string(rd, node, field, text, sizeof(text), expected) < 0)
 		return -1;
-	if (mac_parse(text, parsed) < 0 || !schema_mac_is_unicast(parsed)) {
+	if (net_mac_parse(text, parsed) < 0 || !schema_mac_is_unicast(parsed)) {
 		config_error(rd->errs, schema_node_line(rd, node), field, "expected %s, got \"%s\"",
 		             expected, text);
 		return -1;
@@ -402,17 +371,15 @@ schema_node(const struct schema_reader *rd, int id)
 	return yaml_document_get_node((yaml_document_t *)&rd->doc, id);
 }
 
-/*
- * Checks that node is a mapping (an empty value counts as an empty mapping when null_ok).
- * Returns 1 if it has pairs to read, 0 if empty, -1 with an error recorded.
- */
-int
-schema_expect_mapping(struct schema_reader *rd, const yaml_node_t *node, const char *field,
-                      const char *expected, bool null_ok)
+/* Checks that node is of type (an empty value counts as an empty one when null_ok). Returns 1
+ * if it has items to read, 0 if empty, -1 with an error recorded. */
+static int
+expect_node(struct schema_reader *rd, const yaml_node_t *node, const char *field,
+            const char *expected, bool null_ok, yaml_node_type_t type)
 {
 	if (null_ok && schema_is_null(node))
 		return 0;
-	if (node->type != YAML_MAPPING_NODE) {
+	if (node->type != type) {
 		config_error(rd->errs, schema_node_line(rd, node), field, "expected %s, got %s",
 		             expected, schema_node_description(node));
 		return -1;
@@ -420,19 +387,18 @@ schema_expect_mapping(struct schema_reader *rd, const yaml_node_t *node, const c
 	return 1;
 }
 
-/* Same as schema_expect_mapping() for a list. */
+int
+schema_expect_mapping(struct schema_reader *rd, const yaml_node_t *node, const char *field,
+                      const char *expected, bool null_ok)
+{
+	return expect_node(rd, node, field, expected, null_ok, YAML_MAPPING_NODE);
+}
+
 int
 schema_expect_sequence(struct schema_reader *rd, const yaml_node_t *node, const char *field,
                        const char *expected)
 {
-	if (schema_is_null(node))
-		return 0;
-	if (node->type != YAML_SEQUENCE_NODE) {
-		config_error(rd->errs, schema_node_line(rd, node), field, "expected %s, got %s",
-		             expected, schema_node_description(node));
-		return -1;
-	}
-	return 1;
+	return expect_node(rd, node, field, expected, true, YAML_SEQUENCE_NODE);
 }
 
 /* Records that the mapping at node lacks a required field. */
