@@ -580,6 +580,7 @@ engine_fini(struct dse_engine *e)
 	fw_fini(e);
 	rte_free(e->qsbr);
 	rte_mempool_free(e->pool);
+	config_free(e->config);
 	free(e->config);
 	e->config = NULL;
 }
