@@ -911,6 +911,12 @@ test_validate_port(void **state)
 	config_port_init(&port);
 	snprintf(port.name, sizeof(port.name), "extra");
 	snprintf(port.segment, sizeof(port.segment), "web");
+	cfg->ports = realloc(cfg->ports, DSE_MAX_PORTS * sizeof(cfg->ports[0]));
+	assert_non_null(cfg->ports);
+	for (unsigned i = 1; i < DSE_MAX_PORTS; i++) {
+		config_port_init(&cfg->ports[i]);
+		snprintf(cfg->ports[i].name, sizeof(cfg->ports[i].name), "p%u", i);
+	}
 	cfg->nb_ports = DSE_MAX_PORTS;
 	errs.count = 0;
 	assert_int_equal(config_validate_port(cfg, &port, "port", &errs), -EINVAL);

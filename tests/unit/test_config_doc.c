@@ -158,6 +158,7 @@ test_json_text_round_trip(void **state)
 	assert_true(strstr(ta, "\"groups\"") < strstr(ta, "\"conntrack\""));
 	assert_true(strstr(ta, "\"firewall\"") < strstr(ta, "\"remote\""));
 	/* A copy is deep: freeing one leaves the other whole. */
+	config_free(b);
 	assert_int_equal(config_copy(b, a), 0);
 	config_free(a);
 	assert_int_equal(b->fw.nb_rules, 3);
