@@ -55,8 +55,10 @@ struct schema_custom {
 	 * Returns 0, or -1 with an error recorded. */
 	int (*read)(struct schema_reader *rd, const yaml_node_t *node, const char *path,
 	            const struct schema_field *f, void *item, void *cfg);
-	/* Returns the field's JSON value (new reference), or NULL when it is left out. *fail is
-	 * set when out of memory. */
+	/* Returns the field's JSON value (new reference), or NULL when it is left out; NULL as
+	 * write means the field is written as a string. *fail is set when out of memory. For the
+	 * items of a POOL field without a sub-table, read and write get one pool element as item.
+	 */
 	json_t *(*write)(const struct schema_field *f, const void *item, const void *cfg,
 	                 bool *fail);
 };
