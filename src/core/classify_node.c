@@ -93,8 +93,8 @@ classify_next(const struct dse_snapshot *s, struct rte_mbuf *m, enum dse_drop_re
 		return CLASSIFY_NEXT_DROP;
 	if (unlikely(meta->segment == DSE_NO_SEGMENT))
 		return CLASSIFY_NEXT_OVERLAY;
-	if (unlikely(meta->ethertype == NET_ETHERTYPE_ARP) && s->overlay != NULL &&
-	    s->segments[meta->segment].vni != 0)
+	if (unlikely(meta->ethertype == NET_ETHERTYPE_ARP) &&
+	    s->segments[meta->segment].arp_intercept)
 		return CLASSIFY_NEXT_ARP;
 	return CLASSIFY_NEXT_SWITCH;
 }

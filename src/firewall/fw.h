@@ -113,6 +113,13 @@ struct fw_snapshot {
 	uint32_t log_tokens_per_s;             /* log events per second per worker */
 };
 
+/* The firewall's part of a snapshot (always present once built). */
+static inline const struct fw_snapshot *
+fw_snap_of(const struct dse_snapshot *s)
+{
+	return (const struct fw_snapshot *)s->part[DSE_SERVICE_FIREWALL];
+}
+
 /* Firewall counters of one worker (named per reason in fw_counter_names). */
 #define FW_COUNTERS(X)                                                                             \
 	X(NEW, "connections-new", "connections created")                                           \
@@ -143,8 +150,10 @@ int fw_init(struct dse_engine *e, const struct dse_config *cfg);
 void fw_fini(struct dse_engine *e);
 /* Builds the firewall part of snapshot s from cfg; on error the message names the field.
  * Returns 0 or -errno. */
-int fw_snapshot_build(struct dse_engine *e, struct dse_snapshot *s, const struct dse_config *cfg);
-void fw_snapshot_free(struct fw_snapshot *f);
+int fw_snapshot_build(struct dse_engine *e, const struct dse_config *cfg,
+                      char names[DSE_MAX_SEGMENTS][DSE_NAME_MAX], struct dse_snapshot *s);
+/* Frees a snapshot's firewall part (a struct fw_snapshot); accepts NULL. */
+void fw_snapshot_free(void *part);
 /* Periodic work: expiry slice, log ring drain. */
 void fw_tick(struct dse_engine *e);
 /* Republishes the snapshot so established connections are re-decided by the current rules. */

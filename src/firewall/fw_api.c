@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "firewall/fw.h"
-#include "mgmt/api.h"
+#include "firewall/fw_api.h"
 #include "mgmt/config.h"
 
 static json_t *
@@ -76,7 +76,7 @@ api_fw_show(json_t *params, struct rpc_error *err, void *ctx)
 	(void)err;
 	struct dse_engine *e = ctx;
 	const struct dse_fw_config *fw = &e->config->fw;
-	const struct fw_snapshot *f = e->snap->fw;
+	const struct fw_snapshot *f = fw_snap_of(e->snap);
 	json_t *sections = json_array(), *rules = json_array(), *counters = json_object();
 
 	/* Compiled rule indexes follow the config order: 1.., with section defaults after
@@ -213,7 +213,7 @@ entry_json(const struct dse_engine *e, const struct ct_entry *c)
 	inet_ntop(af, k->addr[o], src, sizeof(src));
 	inet_ntop(af, k->addr[!o], dst, sizeof(dst));
 	uint32_t now = dse_now_s;
-	const struct fw_snapshot *f = e->snap->fw;
+	const struct fw_snapshot *f = fw_snap_of(e->snap);
 	uint32_t rule = c->rule_out < f->nb_rules ? c->rule_out : c->rule_in;
 	return json_pack(
 	    "{s:i, s:i, s:s, s:i, s:s, s:i, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, "

@@ -322,8 +322,9 @@ section_applies(const struct dse_engine *e, const struct dse_fw_section *s, unsi
 }
 
 void
-fw_snapshot_free(struct fw_snapshot *f)
+fw_snapshot_free(void *part)
 {
+	struct fw_snapshot *f = part;
 	if (f == NULL)
 		return;
 	for (unsigned c = 0; c < f->nb_classes; c++) {
@@ -384,15 +385,17 @@ carry_hits(struct fw_snapshot *f, const struct fw_snapshot *old, unsigned nb_wor
 }
 
 int
-fw_snapshot_build(struct dse_engine *e, struct dse_snapshot *s, const struct dse_config *cfg)
+fw_snapshot_build(struct dse_engine *e, const struct dse_config *cfg,
+                  char names[DSE_MAX_SEGMENTS][DSE_NAME_MAX], struct dse_snapshot *s)
 {
+	(void)names;
 	const struct dse_fw_config *fw = &cfg->fw;
 	struct fw_snapshot *f = calloc(1, sizeof(*f));
 	if (f == NULL)
 		return -ENOMEM;
-	s->fw = f;
+	s->part[DSE_SERVICE_FIREWALL] = f;
 	f->gen = (uint32_t)s->generation;
-	const struct fw_snapshot *old = e->snap ? e->snap->fw : NULL;
+	const struct fw_snapshot *old = e->snap ? fw_snap_of(e->snap) : NULL;
 	f->reval_gen = revalidate_next ? f->gen : old ? old->reval_gen : 0;
 	revalidate_next = false;
 	f->enabled = fw->enabled;
@@ -633,7 +636,7 @@ void
 fw_tick(struct dse_engine *e)
 {
 	static uint32_t last_expiry_s = UINT32_MAX;
-	const struct fw_snapshot *f = e->snap ? e->snap->fw : NULL;
+	const struct fw_snapshot *f = e->snap ? fw_snap_of(e->snap) : NULL;
 	if (f == NULL || ct_table == NULL)
 		return;
 	/* Expiry: a slice per tick, the whole table every few seconds, no pause anywhere. */

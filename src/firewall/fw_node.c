@@ -885,7 +885,7 @@ fw_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t
 {
 	struct dse_worker *w = dse_node_ctx(node)->worker;
 	const struct dse_snapshot *s = w->snap;
-	const struct fw_snapshot *f = s->fw;
+	const struct fw_snapshot *f = fw_snap_of(s);
 	uint8_t drop[RTE_GRAPH_BURST_SIZE];
 	uint16_t nb_drop = 0;
 	struct fw_pkt pk[FW_CHUNK];

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "core/pkt_meta.h"
+#include "core/snapshot.h"
 #include "mgmt/config.h"
 
 #define OVERLAY_MAX_TEPS       256 /* remote TEPs known at once (learned and configured) */
@@ -161,6 +162,13 @@ struct overlay_snap {
 };
 
 /* Slot of a VNI in the map (probe start). */
+/* The overlay's part of a snapshot, or NULL when no TEP is configured. */
+static inline const struct overlay_snap *
+overlay_snap_of(const struct dse_snapshot *s)
+{
+	return (const struct overlay_snap *)s->part[DSE_SERVICE_OVERLAY];
+}
+
 static inline uint32_t
 overlay_vni_hash(uint32_t vni)
 {
@@ -228,10 +236,10 @@ int overlay_ctl_init(struct dse_engine *e);
 void overlay_ctl_fini(struct dse_engine *e);
 /* Fills s->overlay (and the segments' nb_remote_teps) for cfg; names are the segment slots.
  * Returns 0 or -ENOMEM. */
-int overlay_ctl_build(const struct dse_engine *e, const struct dse_config *cfg,
+int overlay_ctl_build(struct dse_engine *e, const struct dse_config *cfg,
                       char names[DSE_MAX_SEGMENTS][DSE_NAME_MAX], struct dse_snapshot *s);
-/* Frees a snapshot's overlay part; accepts NULL. */
-void overlay_snap_free(struct overlay_snap *ov);
+/* Frees a snapshot's overlay part (a struct overlay_snap); accepts NULL. */
+void overlay_snap_free(void *part);
 /* After a config is applied and published: (re)installs static remote bindings. */
 void overlay_ctl_apply(struct dse_engine *e, const struct dse_config *old,
                        const struct dse_config *cfg);

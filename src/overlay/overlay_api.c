@@ -9,9 +9,10 @@
 #include <string.h>
 
 #include "core/engine.h"
-#include "mgmt/api.h"
+#include "overlay/overlay_api.h"
 #include "overlay/overlay.h"
 #include "switch/mac_table.h"
+#include "switch/switch.h"
 
 static json_t *
 ip_json(uint32_t ip)
@@ -87,13 +88,13 @@ api_tunnels_show(json_t *params, struct rpc_error *err, void *ctx)
 	const struct dse_engine *e = ctx;
 	const struct dse_config *cfg = e->config;
 	const struct overlay_shared *sh = overlay_shared_get();
-	const struct overlay_snap *ov = e->snap ? e->snap->overlay : NULL;
+	const struct overlay_snap *ov = e->snap ? overlay_snap_of(e->snap) : NULL;
 
 	if (cfg == NULL || !cfg->overlay.tep.enabled || sh == NULL || ov == NULL)
 		return json_pack("{s:b}", "enabled", 0);
 	const struct dse_tep_config *tep = &cfg->overlay.tep;
 	struct binding_walk bw = {.e = e, .sh = sh, .segment = -1};
-	mac_table_walk(e->macs, binding_visit, &bw);
+	mac_table_walk(switch_mac_table(), binding_visit, &bw);
 
 	json_t *teps = json_array();
 	uint32_t now = __atomic_load_n(&dse_now_s, __ATOMIC_RELAXED);
@@ -184,7 +185,7 @@ api_remote_list(json_t *params, struct rpc_error *err, void *ctx)
 	}
 	if (sh == NULL)
 		return json_pack("{s:o}", "remote", bw.out);
-	mac_table_walk(e->macs, binding_visit, &bw);
+	mac_table_walk(switch_mac_table(), binding_visit, &bw);
 	/* ARP suppression answers from these bindings. */
 	uint64_t suppressed = 0, not_suppressed = 0, lost = 0, refused;
 	uint32_t held;

@@ -73,7 +73,7 @@ static uint16_t
 overlay_arp_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t nb_objs)
 {
 	struct dse_worker *w = dse_node_ctx(node)->worker;
-	const struct overlay_snap *ov = w->snap->overlay;
+	const struct overlay_snap *ov = overlay_snap_of(w->snap);
 	struct overlay_worker_counters *c = ov ? &ov->shared->wc[w->index] : NULL;
 
 	for (uint16_t i = 0; i < nb_objs; i++) {

@@ -34,6 +34,7 @@
 #include "net/ipv4.h"
 #include "overlay/overlay.h"
 #include "switch/mac_table.h"
+#include "switch/switch.h"
 
 #define ARP_RETRY_S   1                /* between requests for an unresolved next hop */
 #define ARP_REFRESH_S 30               /* age of a resolved entry that is asked again */
@@ -114,8 +115,9 @@ overlay_ctl_fini(struct dse_engine *e)
 }
 
 void
-overlay_snap_free(struct overlay_snap *ov)
+overlay_snap_free(void *part)
 {
+	struct overlay_snap *ov = part;
 	if (ov != NULL)
 		free(ov->ips);
 	free(ov);
@@ -246,11 +248,11 @@ flood_add(struct overlay_snap *ov, int seg, int tep)
 }
 
 int
-overlay_ctl_build(const struct dse_engine *e, const struct dse_config *cfg,
+overlay_ctl_build(struct dse_engine *e, const struct dse_config *cfg,
                   char names[DSE_MAX_SEGMENTS][DSE_NAME_MAX], struct dse_snapshot *s)
 {
 	const struct dse_tep_config *tep = &cfg->overlay.tep;
-	s->overlay = NULL;
+	s->part[DSE_SERVICE_OVERLAY] = NULL;
 	if (!tep->enabled || shared == NULL)
 		return 0;
 	int uplink = engine_port_index(e, tep->uplink);
@@ -260,6 +262,7 @@ overlay_ctl_build(const struct dse_engine *e, const struct dse_config *cfg,
 	if (ov == NULL)
 		return -ENOMEM;
 	s->ports[uplink].uplink = true;
+	s->remote_ports = true;
 	ov->uplink = (uint16_t)uplink;
 	ov->tep_ip = tep->address;
 	struct rte_ether_addr mac;
@@ -298,8 +301,11 @@ overlay_ctl_build(const struct dse_engine *e, const struct dse_config *cfg,
 		if (seg >= 0 && t >= 0)
 			flood_add(ov, seg, t);
 	}
-	for (unsigned seg = 0; seg < DSE_MAX_SEGMENTS; seg++)
+	for (unsigned seg = 0; seg < DSE_MAX_SEGMENTS; seg++) {
 		s->segments[seg].nb_remote_teps = ov->nb_flood[seg];
+		/* ARP of a segment that spans hosts is answered here when the binding is known. */
+		s->segments[seg].arp_intercept = s->segments[seg].vni != 0;
+	}
 
 	for (unsigned i = 0; i < OVERLAY_MAX_TEPS; i++) {
 		struct overlay_snap_tep *t = &ov->teps[i];
@@ -315,7 +321,7 @@ overlay_ctl_build(const struct dse_engine *e, const struct dse_config *cfg,
 		free(ov);
 		return -ENOMEM;
 	}
-	s->overlay = ov;
+	s->part[DSE_SERVICE_OVERLAY] = ov;
 	return 0;
 }
 
@@ -332,7 +338,8 @@ overlay_ctl_apply(struct dse_engine *e, const struct dse_config *old, const stru
 				       memcmp(cfg->overlay.remote[j].mac, b->mac, 6) == 0;
 			int seg = engine_segment_index(e, b->segment);
 			if (!kept && seg >= 0)
-				mac_table_delete(e->macs, mac_key_make((uint16_t)seg, b->mac));
+				mac_table_delete(switch_mac_table(),
+				                 mac_key_make((uint16_t)seg, b->mac));
 		}
 	if (shared == NULL)
 		return;
@@ -342,7 +349,7 @@ overlay_ctl_apply(struct dse_engine *e, const struct dse_config *old, const stru
 		bool learned = false;
 		int t = overlay_tep_find(shared, b->tep, false, &learned);
 		if (seg < 0 || t < 0 ||
-		    mac_table_add_static(e->macs, mac_key_make((uint16_t)seg, b->mac),
+		    mac_table_add_static(switch_mac_table(), mac_key_make((uint16_t)seg, b->mac),
 		                         (uint16_t)(DSE_PORT_REMOTE | t), dse_now_s) < 0)
 			fprintf(stderr, "dsed: remote[%u] not installed: table full\n", i);
 	}
@@ -383,7 +390,7 @@ learn_ip(struct dse_engine *e, const struct overlay_ip_msg *msg)
 	/* Only for a MAC the switch holds behind a TEP: a workload's own ARP has no business
 	 * here, and a binding must be able to expire with its MAC. */
 	uint16_t port;
-	if (!mac_table_lookup(e->macs, mac_key_make(msg->segment, msg->mac), &port) ||
+	if (!mac_table_lookup(switch_mac_table(), mac_key_make(msg->segment, msg->mac), &port) ||
 	    !dse_port_is_remote(port))
 		return false;
 	if (nb_learned_ips == OVERLAY_MAX_IP_LEARNED) {
@@ -405,7 +412,7 @@ expire_ips(struct dse_engine *e)
 	for (uint32_t i = 0; i < nb_learned_ips; i++) {
 		uint16_t port;
 		const struct learned_ip *l = &learned_ips[i];
-		if (mac_table_lookup(e->macs, mac_key_make(l->segment, l->mac), &port) &&
+		if (mac_table_lookup(switch_mac_table(), mac_key_make(l->segment, l->mac), &port) &&
 		    dse_port_is_remote(port))
 			learned_ips[kept++] = *l;
 	}
@@ -459,7 +466,7 @@ void
 overlay_ctl_tick(struct dse_engine *e)
 {
 	const struct dse_snapshot *s = e->snap;
-	const struct overlay_snap *ov = s ? s->overlay : NULL;
+	const struct overlay_snap *ov = s ? overlay_snap_of(s) : NULL;
 	const struct dse_config *cfg = e->config;
 	bool dirty = republish;
 

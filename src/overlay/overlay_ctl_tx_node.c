@@ -25,7 +25,7 @@ overlay_ctl_tx_process(struct rte_graph *graph, struct rte_node *node, void **ob
 	(void)objs;
 	(void)nb_objs;
 	struct dse_worker *w = dse_node_ctx(node)->worker;
-	const struct overlay_snap *ov = w->snap->overlay;
+	const struct overlay_snap *ov = overlay_snap_of(w->snap);
 
 	if (w->index != 0 || ov == NULL)
 		return 0;

@@ -211,7 +211,7 @@ overlay_encap_process(struct rte_graph *graph, struct rte_node *node, void **obj
 {
 	struct dse_worker *w = dse_node_ctx(node)->worker;
 	const struct dse_snapshot *s = w->snap;
-	const struct overlay_snap *ov = s->overlay;
+	const struct overlay_snap *ov = overlay_snap_of(s);
 	void **to_tx = rte_node_next_stream_get(graph, node, OVERLAY_ENCAP_NEXT_PORT_TX, nb_objs);
 	uint16_t nb_tx = 0;
 

@@ -233,7 +233,7 @@ static inline int
 overlay_input_one(struct dse_worker *w, const struct dse_snapshot *s, struct rte_mbuf *m,
                   struct tep_run *run, enum dse_drop_reason *drop)
 {
-	const struct overlay_snap *ov = s->overlay;
+	const struct overlay_snap *ov = overlay_snap_of(s);
 	struct dse_pkt_meta *meta = dse_meta(m);
 
 	if (unlikely(ov == NULL || meta->in_vlan != 0)) {
@@ -287,7 +287,7 @@ overlay_input_process(struct rte_graph *graph, struct rte_node *node, void **obj
 		}
 	}
 	if (run.packets != 0)
-		tep_run_flush(w, s->overlay, &run);
+		tep_run_flush(w, overlay_snap_of(s), &run);
 	rte_node_next_stream_put(graph, node, OVERLAY_INPUT_NEXT_SWITCH, nb_switch);
 	return nb_objs;
 }

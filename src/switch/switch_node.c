@@ -18,6 +18,7 @@
 #include "core/drop.h"
 #include "core/node_util.h"
 #include "switch/mac_table.h"
+#include "switch/switch.h"
 
 enum switch_next {
 	SWITCH_NEXT_PORT_TX, /* dse-firewall, then port-tx or the overlay by out_port */
@@ -132,9 +133,9 @@ switch_flood(struct rte_graph *graph, struct rte_node *node, const struct dse_sn
 /* Learns the source and finds the destination of one frame. Returns the output port, FLOOD_DEST,
  * or sets *drop. */
 static inline uint16_t
-switch_decide(const struct dse_snapshot *s, struct rte_mbuf *m, uint64_t src_key, uint64_t src_hash,
-              uint64_t dst_key, uint64_t dst_hash, struct dse_worker_counters *c,
-              enum dse_drop_reason *drop)
+switch_decide(const struct dse_snapshot *s, const struct switch_snap *sw, struct rte_mbuf *m,
+              uint64_t src_key, uint64_t src_hash, uint64_t dst_key, uint64_t dst_hash,
+              struct dse_worker_counters *c, enum dse_drop_reason *drop)
 {
 	const uint8_t *frame = rte_pktmbuf_mtod(m, const uint8_t *);
 	struct dse_pkt_meta *meta = dse_meta(m);
@@ -143,8 +144,8 @@ switch_decide(const struct dse_snapshot *s, struct rte_mbuf *m, uint64_t src_key
 		*drop = DSE_DROP_BAD_SOURCE_MAC;
 		return 0;
 	}
-	switch (mac_table_learn_hashed(s->macs, src_key, src_hash, meta->in_port, dse_now_s,
-	                               s->mac_refresh_s)) {
+	switch (mac_table_learn_hashed(sw->macs, src_key, src_hash, meta->in_port, dse_now_s,
+	                               sw->mac_refresh_s)) {
 	case MAC_LEARN_KNOWN:
 		break;
 	case MAC_LEARN_NEW:
@@ -162,10 +163,10 @@ switch_decide(const struct dse_snapshot *s, struct rte_mbuf *m, uint64_t src_key
 	if (frame[0] & 1)
 		return FLOOD_DEST;
 	uint16_t out;
-	if (!mac_table_lookup_hashed(s->macs, dst_key, dst_hash, &out))
+	if (!mac_table_lookup_hashed(sw->macs, dst_key, dst_hash, &out))
 		return FLOOD_DEST;
 	if (dse_port_is_remote(out)) {
-		if (unlikely(s->overlay == NULL))
+		if (unlikely(!s->remote_ports))
 			return FLOOD_DEST;
 		if (unlikely(dse_port_is_remote(meta->in_port))) {
 			*drop = out == meta->in_port ? DSE_DROP_SAME_PORT : DSE_DROP_SPLIT_HORIZON;
@@ -188,6 +189,7 @@ switch_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint
 {
 	struct dse_worker *w = dse_node_ctx(node)->worker;
 	const struct dse_snapshot *s = w->snap;
+	const struct switch_snap *sw = switch_snap_of(s);
 	struct dse_worker_counters *c = &w->counters;
 	uint64_t src_keys[RTE_GRAPH_BURST_SIZE], dst_keys[RTE_GRAPH_BURST_SIZE];
 	uint64_t src_hashes[RTE_GRAPH_BURST_SIZE], dst_hashes[RTE_GRAPH_BURST_SIZE];
@@ -202,8 +204,8 @@ switch_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint
 		src_keys[i] = mac_key_from_frame(segment, frame + 6);
 		dst_hashes[i] = mac_key_hash(dst_keys[i]);
 		src_hashes[i] = mac_key_hash(src_keys[i]);
-		mac_table_prefetch(s->macs, src_hashes[i]);
-		mac_table_prefetch(s->macs, dst_hashes[i]);
+		mac_table_prefetch(sw->macs, src_hashes[i]);
+		mac_table_prefetch(sw->macs, dst_hashes[i]);
 	}
 	void **to_tx = rte_node_next_stream_get(graph, node, SWITCH_NEXT_PORT_TX, nb_objs);
 	uint16_t nb_tx = 0;
@@ -221,7 +223,8 @@ switch_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint
 		}
 		uint64_t src_hash = i < n ? src_hashes[i] : mac_key_hash(src_key);
 		uint64_t dst_hash = i < n ? dst_hashes[i] : mac_key_hash(dst_key);
-		uint16_t out = switch_decide(s, m, src_key, src_hash, dst_key, dst_hash, c, &drop);
+		uint16_t out =
+		    switch_decide(s, sw, m, src_key, src_hash, dst_key, dst_hash, c, &drop);
 		if (likely(drop == DSE_DROP_NONE)) {
 			if (out == FLOOD_DEST) {
 				/* Flooding enqueues on its own: hand over what is staged first so
@@ -254,7 +257,7 @@ switch_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint
 }
 
 static int
-switch_init(const struct rte_graph *graph, struct rte_node *node)
+switch_node_init(const struct rte_graph *graph, struct rte_node *node)
 {
 	return dse_node_bind_worker(graph, node);
 }
@@ -262,7 +265,7 @@ switch_init(const struct rte_graph *graph, struct rte_node *node)
 static struct rte_node_register switch_node = {
     .process = switch_process,
     .name = "dse-switch",
-    .init = switch_init,
+    .init = switch_node_init,
     .nb_edges = SWITCH_NEXT_COUNT,
     .next_nodes =
         {
