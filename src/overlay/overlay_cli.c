@@ -8,9 +8,10 @@
 #include "cli/cli.h"
 #include "cli/cli_table.h"
 
-int
-cli_show_tunnels(struct cli *cli)
+static int
+cli_show_tunnels(struct cli *cli, const char *arg)
 {
+	(void)arg;
 	static const struct cli_column columns[] = {
 	    {"TEP", false},       {"ORIGIN", false},  {"NEXT-HOP MAC", false}, {"BINDINGS", true},
 	    {"RX PACKETS", true}, {"RX BYTES", true}, {"TX PACKETS", true},    {"TX BYTES", true},
@@ -62,7 +63,7 @@ cli_show_tunnels(struct cli *cli)
 	return CLI_EXIT_OK;
 }
 
-int
+static int
 cli_show_remote(struct cli *cli, const char *segment)
 {
 	static const struct cli_column columns[] = {
@@ -114,3 +115,15 @@ cli_show_remote(struct cli *cli, const char *segment)
 	json_decref(result);
 	return CLI_EXIT_OK;
 }
+
+static const struct cli_show_subject overlay_subjects[] = {
+    {"tunnels", cli_show_tunnels, NULL,
+     "this host's TEP; remote TEPs with next hop, bindings, counters"},
+    {"remote", cli_show_remote, "SEGMENT",
+     "remote workload bindings (static, learned), optionally of one segment"},
+};
+
+const struct cli_service dse_cli_overlay = {
+    .subjects = overlay_subjects,
+    .nb_subjects = sizeof(overlay_subjects) / sizeof(overlay_subjects[0]),
+};
