@@ -12,16 +12,17 @@
 #include <rte_graph_worker.h>
 #include <rte_mbuf.h>
 
+#include "core/arc.h"
 #include "core/drop.h"
 #include "core/node_util.h"
 #include "net/eth.h"
 #include "net/parse.h"
 
 enum classify_next {
-	CLASSIFY_NEXT_SWITCH,
+	CLASSIFY_NEXT_SWITCH, /* the L2 arc */
 	CLASSIFY_NEXT_DROP,
-	CLASSIFY_NEXT_OVERLAY,
-	CLASSIFY_NEXT_ARP,
+	CLASSIFY_NEXT_OVERLAY, /* the underlay arc: frames of an uplink */
+	CLASSIFY_NEXT_ARP,     /* the L2 ARP arc: ARP of a segment with arp_intercept */
 	CLASSIFY_NEXT_COUNT,
 };
 
@@ -156,11 +157,32 @@ static struct rte_node_register classify_node = {
     .nb_edges = CLASSIFY_NEXT_COUNT,
     .next_nodes =
         {
-            [CLASSIFY_NEXT_SWITCH] = "dse-switch",
+            /* The arcs' first nodes are wired by core/arc.c. */
+            [CLASSIFY_NEXT_SWITCH] = "dse-drop",
             [CLASSIFY_NEXT_DROP] = "dse-drop",
-            [CLASSIFY_NEXT_OVERLAY] = "dse-overlay-input",
-            [CLASSIFY_NEXT_ARP] = "dse-overlay-arp",
+            [CLASSIFY_NEXT_OVERLAY] = "dse-drop",
+            [CLASSIFY_NEXT_ARP] = "dse-drop",
         },
 };
 
 RTE_NODE_REGISTER(classify_node);
+
+static struct dse_arc_entry classify_l2 = {
+    .node = "dse-classify",
+    .edge = CLASSIFY_NEXT_SWITCH,
+    .arc = DSE_ARC_L2,
+};
+static struct dse_arc_entry classify_underlay = {
+    .node = "dse-classify",
+    .edge = CLASSIFY_NEXT_OVERLAY,
+    .arc = DSE_ARC_UNDERLAY,
+};
+static struct dse_arc_entry classify_arp = {
+    .node = "dse-classify",
+    .edge = CLASSIFY_NEXT_ARP,
+    .arc = DSE_ARC_L2_ARP,
+};
+
+DSE_ARC_ENTRY(classify_l2);
+DSE_ARC_ENTRY(classify_underlay);
+DSE_ARC_ENTRY(classify_arp);

@@ -14,6 +14,7 @@
 #include <rte_mbuf.h>
 #include <rte_ring.h>
 
+#include "core/arc.h"
 #include "core/drop.h"
 #include "core/node_util.h"
 #include "net/arp.h"
@@ -24,7 +25,7 @@
 #include "overlay/overlay_parse.h"
 
 enum overlay_input_next {
-	OVERLAY_INPUT_NEXT_SWITCH,
+	OVERLAY_INPUT_NEXT_SWITCH, /* the L2 arc */
 	OVERLAY_INPUT_NEXT_PORT_TX,
 	OVERLAY_INPUT_NEXT_DROP,
 	OVERLAY_INPUT_NEXT_COUNT,
@@ -305,10 +306,27 @@ static struct rte_node_register overlay_input_node = {
     .nb_edges = OVERLAY_INPUT_NEXT_COUNT,
     .next_nodes =
         {
-            [OVERLAY_INPUT_NEXT_SWITCH] = "dse-switch",
+            [OVERLAY_INPUT_NEXT_SWITCH] = "dse-drop", /* wired by core/arc.c */
             [OVERLAY_INPUT_NEXT_PORT_TX] = "dse-port-tx",
             [OVERLAY_INPUT_NEXT_DROP] = "dse-drop",
         },
 };
 
 RTE_NODE_REGISTER(overlay_input_node);
+
+/* It ends the underlay arc (what it does not take it drops under a reason), and hands the
+ * decapsulated frames to the L2 arc. */
+static struct dse_arc_feature overlay_input_feature = {
+    .node = "dse-overlay-input",
+    .arc = DSE_ARC_UNDERLAY,
+    .next = RTE_EDGE_ID_INVALID,
+    .remote = RTE_EDGE_ID_INVALID,
+};
+static struct dse_arc_entry overlay_input_l2 = {
+    .node = "dse-overlay-input",
+    .edge = OVERLAY_INPUT_NEXT_SWITCH,
+    .arc = DSE_ARC_L2,
+};
+
+DSE_ARC_FEATURE(overlay_input_feature);
+DSE_ARC_ENTRY(overlay_input_l2);

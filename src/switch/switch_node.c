@@ -5,9 +5,9 @@
  * destination is broadcast, multicast or unknown. Frames never leave their segment: a port
  * receives a segment's frames untagged or with the tag that segment has on that port.
  * Segments that span hosts also have remote workloads, learned from decapsulated frames as
- * "ports" DSE_PORT_REMOTE | TEP: their frames go (through dse-firewall, which checks them
- * against the sending port's policy) to dse-overlay-encap, and floods reach the segment's
- * remote TEPs too, except floods that came from a tunnel (split horizon).
+ * "ports" DSE_PORT_REMOTE | TEP: their frames take the arc's remote edge (to the features
+ * after the switch, then the remote arc), and floods reach the segment's remote TEPs too,
+ * except floods that came from a tunnel (split horizon).
  */
 #include <string.h>
 
@@ -15,16 +15,20 @@
 #include <rte_graph_worker.h>
 #include <rte_mbuf.h>
 
+#include "core/arc.h"
 #include "core/drop.h"
 #include "core/node_util.h"
 #include "switch/mac_table.h"
 #include "switch/switch.h"
 
 enum switch_next {
-	SWITCH_NEXT_PORT_TX, /* dse-firewall, then port-tx or the overlay by out_port */
+	SWITCH_NEXT_PORT_TX, /* next on the L2 arc (wired by core/arc.c) */
 	SWITCH_NEXT_DROP,
+	SWITCH_NEXT_REMOTE, /* frames to remote ports: next on the arc, or the remote arc */
 	SWITCH_NEXT_COUNT,
 };
+
+static struct dse_arc_feature switch_feature;
 
 #define ETHER_HDR_LEN 12 /* destination and source MACs: what moves when a tag is pushed */
 #define VLAN_TAG_LEN  4
@@ -118,7 +122,7 @@ switch_flood(struct rte_graph *graph, struct rte_node *node, const struct dse_sn
 	if (to_remote) {
 		/* The overlay replicates it to each remote TEP of the segment. */
 		meta->out_port = DSE_PORT_REMOTE_FLOOD;
-		rte_node_enqueue_x1(graph, node, SWITCH_NEXT_PORT_TX, m);
+		rte_node_enqueue_x1(graph, node, SWITCH_NEXT_REMOTE, m);
 		return;
 	}
 	enum dse_drop_reason r = switch_output(s, m, seg->flood[last].port, seg->flood[last].vlan);
@@ -190,6 +194,7 @@ switch_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint
 	struct dse_worker *w = dse_node_ctx(node)->worker;
 	const struct dse_snapshot *s = w->snap;
 	const struct switch_snap *sw = switch_snap_of(s);
+	const bool remote_is_next = switch_feature.remote_is_next;
 	struct dse_worker_counters *c = &w->counters;
 	uint64_t src_keys[RTE_GRAPH_BURST_SIZE], dst_keys[RTE_GRAPH_BURST_SIZE];
 	uint64_t src_hashes[RTE_GRAPH_BURST_SIZE], dst_hashes[RTE_GRAPH_BURST_SIZE];
@@ -239,7 +244,10 @@ switch_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint
 			if (dse_port_is_remote(out)) {
 				/* Left as it came: the encapsulation drops any tag. */
 				dse_meta(m)->out_port = out;
-				to_tx[nb_tx++] = m;
+				if (likely(remote_is_next))
+					to_tx[nb_tx++] = m;
+				else
+					rte_node_enqueue_x1(graph, node, SWITCH_NEXT_REMOTE, m);
 				continue;
 			}
 			drop = switch_output(s, m, out,
@@ -269,10 +277,20 @@ static struct rte_node_register switch_node = {
     .nb_edges = SWITCH_NEXT_COUNT,
     .next_nodes =
         {
-            /* Every switched frame passes the firewall, which knows both ports. */
-            [SWITCH_NEXT_PORT_TX] = "dse-firewall",
+            /* Arc edges start at dse-drop until core wires them. */
+            [SWITCH_NEXT_PORT_TX] = "dse-drop",
             [SWITCH_NEXT_DROP] = "dse-drop",
+            [SWITCH_NEXT_REMOTE] = "dse-drop",
         },
 };
 
 RTE_NODE_REGISTER(switch_node);
+
+static struct dse_arc_feature switch_feature = {
+    .node = "dse-switch",
+    .arc = DSE_ARC_L2,
+    .next = SWITCH_NEXT_PORT_TX,
+    .remote = SWITCH_NEXT_REMOTE,
+};
+
+DSE_ARC_FEATURE(switch_feature);
