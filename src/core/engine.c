@@ -22,6 +22,7 @@
 #include "core/port.h"
 #include "core/service.h"
 #include "core/worker.h"
+#include "flow/flow.h"
 
 #define ENGINE_POOL_CACHE 256
 
@@ -526,6 +527,7 @@ engine_fini(struct dse_engine *e)
 	for (unsigned i = DSE_NB_SERVICES; i-- > 0;)
 		if (dse_services[i]->fini != NULL)
 			dse_services[i]->fini(e);
+	flow_table_destroy();
 	rte_free(e->qsbr);
 	rte_mempool_free(e->pool);
 	free(e->config);

@@ -27,7 +27,7 @@
 struct fw_worker_state fw_worker_state[DSE_MAX_WORKERS];
 char fw_log_path[108] = "/var/log/dse/fw.json";
 
-static struct ct_table *ct_table;
+int fw_flow_offset;
 static struct rte_ring *log_ring;
 static FILE *log_file;
 static char log_file_name[108];
@@ -401,8 +401,9 @@ fw_snapshot_build(struct dse_engine *e, const struct dse_config *cfg,
 	f->enabled = fw->enabled;
 	/* The table is made by the first policy (its size is then fixed), so an engine without a
 	 * firewall spends no memory on it. */
+	struct ct_table *ct_table = flow_table();
 	if (fw->enabled && ct_table == NULL) {
-		ct_table = ct_table_create(fw->ct.max_connections);
+		ct_table = flow_table_ensure(fw->ct.max_connections);
 		if (ct_table == NULL)
 			return -ENOMEM;
 	}
@@ -534,6 +535,10 @@ fw_init(struct dse_engine *e, const struct dse_config *cfg)
 {
 	(void)e;
 	(void)cfg;
+	/* The verdict cache lives in every connection's entry. */
+	fw_flow_offset = flow_reserve(sizeof(struct fw_flow_state));
+	if (fw_flow_offset < 0)
+		return -ENOSPC;
 	log_ring = rte_ring_create_elem("fw_log", sizeof(struct fw_log_event), FW_LOG_RING_SIZE,
 	                                (int)rte_socket_id(), RING_F_SC_DEQ);
 	if (log_ring == NULL)
@@ -545,25 +550,11 @@ void
 fw_fini(struct dse_engine *e)
 {
 	(void)e;
-	ct_table_destroy(ct_table);
-	ct_table = NULL;
 	rte_ring_free(log_ring);
 	log_ring = NULL;
 	if (log_file)
 		fclose(log_file);
 	log_file = NULL;
-}
-
-struct ct_table *
-fw_ct_table(void)
-{
-	return ct_table;
-}
-
-size_t
-fw_ct_memory(void)
-{
-	return ct_table ? ct_table_memory(ct_table) : 0;
 }
 
 int
@@ -637,6 +628,7 @@ fw_tick(struct dse_engine *e)
 {
 	static uint32_t last_expiry_s = UINT32_MAX;
 	const struct fw_snapshot *f = e->snap ? fw_snap_of(e->snap) : NULL;
+	struct ct_table *ct_table = flow_table();
 	if (f == NULL || ct_table == NULL)
 		return;
 	/* Expiry: a slice per tick, the whole table every few seconds, no pause anywhere. */

@@ -24,7 +24,7 @@
 #include "core/arc.h"
 #include "core/drop.h"
 #include "core/node_util.h"
-#include "firewall/ct.h"
+#include "flow/ct.h"
 #include "firewall/fw.h"
 #include "firewall/fw_decide.h"
 #include "firewall/fw_log.h"
@@ -103,15 +103,16 @@ entry_open(struct ct_entry *e, const struct fw_snapshot *f, bool src_first,
            const struct dse_pkt_meta *meta, const struct fw_decision *d, const struct ct_pkt *p,
            uint32_t now)
 {
+	struct fw_flow_state *fs = fw_flow_of(e);
 	e->orig_is_first = src_first;
-	e->verdict = DSE_FW_ALLOW;
-	e->log = d->log;
+	fs->verdict = DSE_FW_ALLOW;
+	fs->log = d->log;
 	e->orig_in_port = meta->in_port;
 	e->orig_out_port = meta->out_port;
 	e->created_s = e->last_s = now;
-	e->gen = f->gen;
-	e->rule_out = d->rule_out;
-	e->rule_in = d->rule_in;
+	fs->gen = f->gen;
+	fs->rule_out = d->rule_out;
+	fs->rule_in = d->rule_in;
 	proto_of(e->key.proto)->open(e, p);
 }
 
@@ -189,7 +190,7 @@ fw_prepare(const struct fw_snapshot *f, const struct dse_snapshot *s, struct rte
 	pk->type = type;
 	/* Non-first fragments, ICMP errors and ICMP other than echo: no connection of their own. */
 	pk->stateless = l4 == NULL || (is_icmp(pk->t.proto) && !icmp_is_echo(pk->t.proto, type));
-	pk->src_first = key_make(&pk->k, &pk->t, meta->segment, &pk->h);
+	pk->src_first = key_make(&pk->k, &pk->t, FLOW_ZONE_DEFAULT, &pk->h);
 	pk->result = FW_MORE;
 	if (!pk->stateless)
 		ct_prefetch(f->ct, pk->h);
@@ -315,6 +316,7 @@ fw_one(const struct fw_snapshot *f, struct fw_worker_state *ws, struct fw_hits *
 	}
 
 	if (e != NULL) {
+		struct fw_flow_state *fs = fw_flow_of(e);
 		enum ct_dir dir = src_first == e->orig_is_first ? CT_DIR_ORIG : CT_DIR_REPLY;
 		enum ct_verdict v = proto_of(tp->proto)->track(e, dir, pp);
 		if (unlikely(v == CT_REOPEN)) {
@@ -347,7 +349,7 @@ fw_one(const struct fw_snapshot *f, struct fw_worker_state *ws, struct fw_hits *
 			}
 			if (d.action != DSE_FW_ALLOW)
 				goto denied;
-		} else if (unlikely(e->gen != f->gen)) {
+		} else if (unlikely(fs->gen != f->gen)) {
 			/* Rules changed since this connection was decided: find the rules that
 			 * now decide it; established connections keep their verdict unless a
 			 * revalidation was asked for. */
@@ -363,27 +365,27 @@ fw_one(const struct fw_snapshot *f, struct fw_worker_state *ws, struct fw_hits *
 					                               : 128); /* request type */
 			}
 			decide(f, &o, e->orig_in_port, e->orig_out_port, &d);
-			e->rule_out = d.rule_out;
-			e->rule_in = d.rule_in;
-			if (e->gen < f->reval_gen) {
-				e->verdict = d.action;
+			fs->rule_out = d.rule_out;
+			fs->rule_in = d.rule_in;
+			if (fs->gen < f->reval_gen) {
+				fs->verdict = d.action;
 				ws->counters[FW_C_REVALIDATED]++;
 			}
-			e->gen = f->gen;
+			fs->gen = f->gen;
 		}
-		if (unlikely(e->verdict != DSE_FW_ALLOW)) {
+		if (unlikely(fs->verdict != DSE_FW_ALLOW)) {
 			dse_drop_mark(m, DSE_DROP_FW_RULE_DROP);
 			return FW_DROP;
 		}
 		e->last_s = now;
 		e->packets[dir]++;
 		e->bytes[dir] += m->pkt_len;
-		count_hits(f, hits, e->rule_out, e->rule_in, m->pkt_len);
+		count_hits(f, hits, fs->rule_out, fs->rule_in, m->pkt_len);
 		return FW_PASS;
 	}
 
 	if (l4 && is_icmp(tp->proto) && icmp_is_error(tp->proto, type)) {
-		enum dse_drop_reason r = icmp_error_check(f, tp, l4, end, meta->segment);
+		enum dse_drop_reason r = icmp_error_check(f, tp, l4, end, FLOW_ZONE_DEFAULT);
 		if (r != DSE_DROP_NONE) {
 			dse_drop_mark(m, r);
 			return FW_DROP;

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "core/pkt_meta.h"
-#include "firewall/ct.h"
+#include "flow/ct.h"
 #include "firewall/fw.h"
 #include "net/byteorder.h"
 #include "net/icmp.h"
