@@ -479,6 +479,17 @@ engine_init(struct dse_engine *e, const struct dse_config *initial)
 	e->qsbr = rte_zmalloc("dse_qsbr", qsz, RTE_CACHE_LINE_SIZE);
 	if (e->qsbr == NULL || rte_rcu_qsbr_init(e->qsbr, e->nb_workers) != 0)
 		return -ENOMEM;
+	for (unsigned i = 0; i < DSE_NB_SERVICES; i++) {
+		const struct dse_service *svc = dse_services[i];
+		if (svc->flow_state_size == 0)
+			continue;
+		*svc->flow_state_offset = flow_reserve(svc->flow_state_size);
+		if (*svc->flow_state_offset < 0) {
+			fprintf(stderr, "dsed: no room in flow entries for the %s service\n",
+			        svc->name);
+			return -ENOSPC;
+		}
+	}
 	for (unsigned i = 0; i < DSE_NB_SERVICES; i++)
 		if (dse_services[i]->init != NULL && dse_services[i]->init(e, initial) < 0) {
 			fprintf(stderr, "dsed: the %s service did not start\n",

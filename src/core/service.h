@@ -64,6 +64,11 @@ struct dse_service {
 	/* Periodic control work, about every 100 ms on the control thread. */
 	void (*tick)(struct dse_engine *e);
 
+	/* Bytes of state the service keeps in every flow table entry (flow/flow.h), 0 for none;
+	 * the engine reserves them at start and stores their offset in *flow_state_offset. */
+	size_t flow_state_size;
+	int *flow_state_offset;
+
 	/* The management API methods the service serves (handlers get the engine as ctx). */
 	const struct rpc_method *methods;
 	size_t nb_methods;

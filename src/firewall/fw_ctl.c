@@ -535,10 +535,6 @@ fw_init(struct dse_engine *e, const struct dse_config *cfg)
 {
 	(void)e;
 	(void)cfg;
-	/* The verdict cache lives in every connection's entry. */
-	fw_flow_offset = flow_reserve(sizeof(struct fw_flow_state));
-	if (fw_flow_offset < 0)
-		return -ENOSPC;
 	log_ring = rte_ring_create_elem("fw_log", sizeof(struct fw_log_event), FW_LOG_RING_SIZE,
 	                                (int)rte_socket_id(), RING_F_SC_DEQ);
 	if (log_ring == NULL)

@@ -22,6 +22,9 @@ const struct dse_service dse_service_firewall = {
     .build = fw_snapshot_build,
     .part_free = fw_snapshot_free,
     .tick = fw_tick,
+    /* The verdict cache lives in every connection's entry. */
+    .flow_state_size = sizeof(struct fw_flow_state),
+    .flow_state_offset = &fw_flow_offset,
     .methods = fw_methods,
     .nb_methods = sizeof(fw_methods) / sizeof(fw_methods[0]),
 };
