@@ -19,6 +19,8 @@
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
 
+#include "core/inject.h"
+#include "core/neigh.h"
 #include "core/port.h"
 #include "core/service.h"
 #include "core/worker.h"
@@ -444,6 +446,7 @@ engine_tick(struct dse_engine *e)
 {
 	uint32_t now = (uint32_t)((rte_rdtsc() - e->start_tsc) / rte_get_tsc_hz());
 	__atomic_store_n(&dse_now_s, now, __ATOMIC_RELAXED);
+	neigh_input();
 	DSE_SERVICES_CALL(tick, e);
 }
 
@@ -478,6 +481,8 @@ engine_init(struct dse_engine *e, const struct dse_config *initial)
 	size_t qsz = rte_rcu_qsbr_get_memsize(e->nb_workers);
 	e->qsbr = rte_zmalloc("dse_qsbr", qsz, RTE_CACHE_LINE_SIZE);
 	if (e->qsbr == NULL || rte_rcu_qsbr_init(e->qsbr, e->nb_workers) != 0)
+		return -ENOMEM;
+	if (inject_init() < 0 || neigh_init() < 0)
 		return -ENOMEM;
 	for (unsigned i = 0; i < DSE_NB_SERVICES; i++) {
 		const struct dse_service *svc = dse_services[i];
@@ -539,6 +544,8 @@ engine_fini(struct dse_engine *e)
 		if (dse_services[i]->fini != NULL)
 			dse_services[i]->fini(e);
 	flow_table_destroy();
+	neigh_fini();
+	inject_fini();
 	rte_free(e->qsbr);
 	rte_mempool_free(e->pool);
 	free(e->config);

@@ -139,7 +139,6 @@ api_tunnels_show(json_t *params, struct rpc_error *err, void *ctx)
 		SUM(echo_replies);
 		SUM(icmp_too_big);
 		SUM(teps_learned);
-		SUM(ctl_frames_out);
 		SUM(arp_suppressed);
 		SUM(arp_flooded);
 		SUM(ip_learn_lost);
@@ -150,7 +149,8 @@ api_tunnels_show(json_t *params, struct rpc_error *err, void *ctx)
 	    "encapsulated", (json_int_t)wc.encapsulated, "replicated", (json_int_t)wc.replicated,
 	    "arp_replies", (json_int_t)wc.arp_replies, "echo_replies", (json_int_t)wc.echo_replies,
 	    "icmp_too_big", (json_int_t)wc.icmp_too_big, "teps_learned",
-	    (json_int_t)wc.teps_learned, "control_frames_sent", (json_int_t)wc.ctl_frames_out);
+	    (json_int_t)wc.teps_learned, "control_frames_sent",
+	    (json_int_t)ENGINE_SUM(e, injected));
 	uint32_t ips_held;
 	uint64_t ips_refused;
 	overlay_ctl_ip_stats(&ips_held, &ips_refused);

@@ -16,6 +16,7 @@
 
 #include "core/arc.h"
 #include "core/drop.h"
+#include "core/neigh.h"
 #include "core/node_util.h"
 #include "net/arp.h"
 #include "net/icmp.h"
@@ -66,9 +67,7 @@ overlay_arp(struct dse_worker *w, const struct overlay_snap *ov, struct rte_mbuf
 		*drop = DSE_DROP_OVL_ARP_OTHER;
 		return OVERLAY_INPUT_NEXT_DROP;
 	}
-	struct overlay_arp_msg msg = {.ip = arp.sender_ip};
-	memcpy(msg.mac, arp.sender_mac, 6);
-	bool told = rte_ring_mp_enqueue_elem(ov->shared->arp_ring, &msg, sizeof(msg)) == 0;
+	bool told = neigh_report(arp.sender_ip, arp.sender_mac);
 	if (arp.operation == NET_ARP_OP_REQUEST) {
 		uint32_t room = m->buf_len - m->data_off;
 		int len = net_arp_build_reply(frame, room, &arp, ov->tep_mac, ov->tep_ip);
