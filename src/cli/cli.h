@@ -25,6 +25,8 @@ enum cli_exit {
 	CLI_EXIT_UNREACHABLE = 3, /* the engine could not be reached or did not answer */
 };
 
+struct cli_table;
+
 /* State of one dsectl invocation. */
 struct cli {
 	const char *socket_path;   /* the engine's API socket */
@@ -80,10 +82,10 @@ int cli_cmd_stats(struct cli *cli, int argc, char **argv);
 int cli_cmd_call(struct cli *cli, int argc, char **argv);
 int cli_cmd_help(struct cli *cli, int argc, char **argv);
 
-/* Subjects of `show` implemented in separate files; each gets the method's result. */
-int cli_show_config(struct cli *cli);
-int cli_show_stats(struct cli *cli);
-int cli_show_drops(struct cli *cli);
+/* Subjects of `show` implemented in separate files (arg: unused). */
+int cli_show_config(struct cli *cli, const char *arg);
+int cli_show_stats(struct cli *cli, const char *arg);
+int cli_show_drops(struct cli *cli, const char *arg);
 
 /*
  * Calls method with params (borrowed, may be NULL). Returns CLI_EXIT_OK with *result set (a new
@@ -98,6 +100,23 @@ int cli_request(struct cli *cli, const char *method, json_t *params, json_t **re
  * on its own line) and released.
  */
 int cli_call(struct cli *cli, const char *method, json_t *params, json_t **result);
+
+/*
+ * The first steps of a `show` view: calls method with params (borrowed, may be NULL) and with
+ * --json prints the result. Returns CLI_EXIT_OK with *result set (a new reference) when the
+ * caller is to print it as text; otherwise *result is NULL and the return value is the exit
+ * status (CLI_EXIT_OK once the JSON is printed).
+ */
+int cli_show_call(struct cli *cli, const char *method, json_t *params, json_t **result);
+
+/*
+ * cli_show_call(), then a table of the given columns for the text: *table is NULL when there
+ * is nothing left for the caller to print (and the return value is the exit status).
+ */
+struct cli_column;
+int cli_show_table(struct cli *cli, const char *method, json_t *params,
+                   const struct cli_column *columns, size_t nb_columns, json_t **result,
+                   struct cli_table **table);
 
 /*
  * Prints an API error object to stderr. With source (a file name) each located error is
@@ -122,7 +141,6 @@ const char *cli_json_text(json_t *object, const char *key);
 const char *cli_json_number(json_t *object, const char *key, char *buf);
 
 /* Joins the strings of array (or "-" when empty) into a table cell. Returns 0 or -1. */
-struct cli_table;
 int cli_cell_join(struct cli_table *table, json_t *array);
 
 /* Parses a whole decimal integer in [min, max]. Returns 0 or -EINVAL. */

@@ -195,3 +195,37 @@ cli_cell_join(struct cli_table *table, json_t *array)
 	free(joined);
 	return ret;
 }
+
+int
+cli_show_call(struct cli *cli, const char *method, json_t *params, json_t **result)
+{
+	int status = cli_call(cli, method, params, result);
+	if (status != CLI_EXIT_OK) {
+		*result = NULL;
+		return status;
+	}
+	if (cli->json) {
+		cli_print_json(*result);
+		json_decref(*result);
+		*result = NULL;
+	}
+	return CLI_EXIT_OK;
+}
+
+int
+cli_show_table(struct cli *cli, const char *method, json_t *params,
+               const struct cli_column *columns, size_t nb_columns, json_t **result,
+               struct cli_table **table)
+{
+	*table = NULL;
+	int status = cli_show_call(cli, method, params, result);
+	if (*result == NULL)
+		return status;
+	*table = cli_table_create(columns, nb_columns);
+	if (*table == NULL) {
+		json_decref(*result);
+		*result = NULL;
+		return CLI_EXIT_API;
+	}
+	return CLI_EXIT_OK;
+}

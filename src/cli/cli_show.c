@@ -25,20 +25,15 @@ cli_print_uptime(json_int_t seconds)
 
 /* engine.info: one "key: value" line per field. */
 static int
-cli_show_engine(struct cli *cli)
+cli_show_engine(struct cli *cli, const char *arg)
 {
+	(void)arg;
 	json_t *result, *lcore;
 	char buf[32];
 	size_t index;
-	int status = cli_call(cli, "engine.info", NULL, &result);
-
-	if (status != CLI_EXIT_OK)
+	int status = cli_show_call(cli, "engine.info", NULL, &result);
+	if (result == NULL)
 		return status;
-	if (cli->json) {
-		cli_print_json(result);
-		json_decref(result);
-		return CLI_EXIT_OK;
-	}
 	printf("version:     %s\n", cli_json_text(result, "version"));
 	printf("node:        %s\n", cli_json_text(result, "node"));
 	printf("workers:     %s\n", cli_json_number(result, "workers", buf));
@@ -60,29 +55,22 @@ cli_show_engine(struct cli *cli)
 static int
 cli_cell_vlans(struct cli_table *table, json_t *vlans)
 {
-	size_t index, len = 0;
-	char *joined = NULL;
-	json_t *vlan;
-	FILE *text;
-	int ret;
-
-	text = open_memstream(&joined, &len);
-	if (text == NULL)
-		return -1;
-	json_array_foreach(vlans, index, vlan)
-	    fprintf(text, "%s%lld:%s", index > 0 ? "," : "",
-	            (long long)json_integer_value(json_object_get(vlan, "vlan")),
-	            cli_json_text(vlan, "segment"));
-	fclose(text);
-	ret = cli_table_cell(table, "%s", len > 0 ? joined : "-");
-	free(joined);
+	json_t *texts = json_array(), *vlan;
+	size_t index;
+	json_array_foreach(vlans, index, vlan) json_array_append_new(
+	    texts,
+	    json_sprintf("%lld:%s", (long long)json_integer_value(json_object_get(vlan, "vlan")),
+	                 cli_json_text(vlan, "segment")));
+	int ret = cli_cell_join(table, texts);
+	json_decref(texts);
 	return ret;
 }
 
 /* ports.list: one row per port with its link state and device counters. */
 static int
-cli_show_ports(struct cli *cli)
+cli_show_ports(struct cli *cli, const char *arg)
 {
+	(void)arg;
 	static const struct cli_column columns[] = {
 	    {"NAME", false},    {"KIND", false},   {"SEGMENT", false}, {"VLANS", false},
 	    {"LINK", false},    {"RX-PKTS", true}, {"RX-BYTES", true}, {"TX-PKTS", true},
@@ -94,20 +82,10 @@ cli_show_ports(struct cli *cli)
 	json_t *result, *port;
 	char buf[32];
 	size_t index;
-	int status = cli_call(cli, "ports.list", NULL, &result);
-
-	if (status != CLI_EXIT_OK)
+	int status = cli_show_table(cli, "ports.list", NULL, columns,
+	                            sizeof(columns) / sizeof(columns[0]), &result, &table);
+	if (table == NULL)
 		return status;
-	if (cli->json) {
-		cli_print_json(result);
-		json_decref(result);
-		return CLI_EXIT_OK;
-	}
-	table = cli_table_create(columns, sizeof(columns) / sizeof(columns[0]));
-	if (table == NULL) {
-		json_decref(result);
-		return CLI_EXIT_API;
-	}
 	json_array_foreach(json_object_get(result, "ports"), index, port)
 	{
 		cli_table_cell(table, "%s", cli_json_text(port, "name"));
@@ -135,22 +113,17 @@ cli_node_name(json_t *node)
 
 /* graph.show: every node with the nodes it feeds, in the order the engine lists them. */
 static int
-cli_show_graph(struct cli *cli)
+cli_show_graph(struct cli *cli, const char *arg)
 {
+	(void)arg;
 	static const struct cli_column columns[] = {{"NODE", false}, {"NEXT", false}};
 	json_t *result, *node, *edge, *names;
 	struct cli_table *table;
 	size_t index, edge_index;
 	char buf[32];
-	int status = cli_call(cli, "graph.show", NULL, &result);
-
-	if (status != CLI_EXIT_OK)
+	int status = cli_show_call(cli, "graph.show", NULL, &result);
+	if (result == NULL)
 		return status;
-	if (cli->json) {
-		cli_print_json(result);
-		json_decref(result);
-		return CLI_EXIT_OK;
-	}
 	/* Nodes listed, then any node that appears only in an edge. */
 	names = json_array();
 	json_array_foreach(json_object_get(result, "nodes"), index,
@@ -246,57 +219,14 @@ cli_cmd_show(struct cli *cli, int argc, char **argv)
 	return cli_usage_error("show", "cannot show \"%s\"", subject);
 }
 
-static int
-cli_show_engine_subject(struct cli *cli, const char *arg)
-{
-	(void)arg;
-	return cli_show_engine(cli);
-}
-
-static int
-cli_show_config_subject(struct cli *cli, const char *arg)
-{
-	(void)arg;
-	return cli_show_config(cli);
-}
-
-static int
-cli_show_ports_subject(struct cli *cli, const char *arg)
-{
-	(void)arg;
-	return cli_show_ports(cli);
-}
-
-static int
-cli_show_graph_subject(struct cli *cli, const char *arg)
-{
-	(void)arg;
-	return cli_show_graph(cli);
-}
-
-static int
-cli_show_stats_subject(struct cli *cli, const char *arg)
-{
-	(void)arg;
-	return cli_show_stats(cli);
-}
-
-static int
-cli_show_drops_subject(struct cli *cli, const char *arg)
-{
-	(void)arg;
-	return cli_show_drops(cli);
-}
-
 static const struct cli_show_subject core_subjects[] = {
-    {"engine", cli_show_engine_subject, NULL,
-     "version, node name, workers, config generation, uptime"},
-    {"config", cli_show_config_subject, NULL, "the running config, as YAML that `apply` accepts"},
-    {"ports", cli_show_ports_subject, NULL, "ports with kind, segment, VLANs, link and counters"},
-    {"graph", cli_show_graph_subject, NULL, "the packet graph: each node and the nodes it feeds"},
-    {"stats", cli_show_stats_subject, NULL,
+    {"engine", cli_show_engine, NULL, "version, node name, workers, config generation, uptime"},
+    {"config", cli_show_config, NULL, "the running config, as YAML that `apply` accepts"},
+    {"ports", cli_show_ports, NULL, "ports with kind, segment, VLANs, link and counters"},
+    {"graph", cli_show_graph, NULL, "the packet graph: each node and the nodes it feeds"},
+    {"stats", cli_show_stats, NULL,
      "port counters, per-node calls/packets/cycles, drops by reason"},
-    {"drops", cli_show_drops_subject, NULL, "packets dropped, by node and reason"},
+    {"drops", cli_show_drops, NULL, "packets dropped, by node and reason"},
 };
 
 const struct cli_service cli_core_show = {

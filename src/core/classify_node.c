@@ -144,16 +144,10 @@ classify_process(struct rte_graph *graph, struct rte_node *node, void **objs, ui
 	return nb_objs;
 }
 
-static int
-classify_init(const struct rte_graph *graph, struct rte_node *node)
-{
-	return dse_node_bind_worker(graph, node);
-}
-
 static struct rte_node_register classify_node = {
     .process = classify_process,
     .name = "dse-classify",
-    .init = classify_init,
+    .init = dse_node_bind_worker,
     .nb_edges = CLASSIFY_NEXT_COUNT,
     .next_nodes =
         {

@@ -34,17 +34,11 @@ inject_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint
 	return (uint16_t)n;
 }
 
-static int
-inject_init_node(const struct rte_graph *graph, struct rte_node *node)
-{
-	return dse_node_bind_worker(graph, node);
-}
-
 static struct rte_node_register inject_node = {
     .process = inject_process,
     .flags = RTE_NODE_SOURCE_F,
     .name = "dse-inject",
-    .init = inject_init_node,
+    .init = dse_node_bind_worker,
     .nb_edges = INJECT_NEXT_COUNT,
     .next_nodes = {[INJECT_NEXT_PORT_TX] = "dse-port-tx"},
 };

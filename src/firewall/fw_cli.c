@@ -23,20 +23,11 @@ cli_show_fw(struct cli *cli, const char *arg)
 	json_t *result, *rule, *section;
 	char buf[32];
 	size_t index;
-	int status = cli_call(cli, "fw.show", NULL, &result);
-
-	if (status != CLI_EXIT_OK)
+	struct cli_table *table;
+	int status = cli_show_table(cli, "fw.show", NULL, columns,
+	                            sizeof(columns) / sizeof(columns[0]), &result, &table);
+	if (table == NULL)
 		return status;
-	if (cli->json) {
-		cli_print_json(result);
-		json_decref(result);
-		return CLI_EXIT_OK;
-	}
-	struct cli_table *table = cli_table_create(columns, sizeof(columns) / sizeof(columns[0]));
-	if (table == NULL) {
-		json_decref(result);
-		return CLI_EXIT_API;
-	}
 	json_array_foreach(json_object_get(result, "rules"), index, rule)
 	{
 		json_t *svc = json_object_get(rule, "service");

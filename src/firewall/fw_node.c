@@ -528,16 +528,10 @@ fw_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t
 	return nb_objs;
 }
 
-static int
-fw_node_init(const struct rte_graph *graph, struct rte_node *node)
-{
-	return dse_node_bind_worker(graph, node);
-}
-
 static struct rte_node_register fw_node = {
     .process = fw_process,
     .name = "dse-firewall",
-    .init = fw_node_init,
+    .init = dse_node_bind_worker,
     .nb_edges = FW_NEXT_COUNT,
     .next_nodes =
         {

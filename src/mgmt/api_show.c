@@ -28,15 +28,6 @@ static struct node_stat node_base[NODE_STATS_MAX];
 static unsigned nb_node_base;
 
 static json_t *
-mac_string(const uint8_t mac[6])
-{
-	char s[18];
-	snprintf(s, sizeof(s), "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3],
-	         mac[4], mac[5]);
-	return json_string(s);
-}
-
-static json_t *
 port_json(const struct dse_engine *e, int slot)
 {
 	const struct dse_port *p = &e->ports[slot];
@@ -65,7 +56,7 @@ port_json(const struct dse_engine *e, int slot)
 	json_t *o = json_pack(
 	    "{s:s, s:s, s:s, s:o, s:s, s:i, s:o, s:i, s:s, s:i, s:o}", "name", pc->name, "kind",
 	    config_port_kind_name(pc->kind), "segment", pc->segment, "vlans", vlans, "device",
-	    p->devargs, "ethdev", p->ethdev, "mac", mac_string(mac.addr_bytes), "mtu", pc->mtu,
+	    p->devargs, "ethdev", p->ethdev, "mac", rpc_json_mac(mac.addr_bytes), "mtu", pc->mtu,
 	    "link", link.link_status ? "up" : "down", "queues", p->nb_queues, "workers", workers);
 	static const char *const names[PS_COUNT] = {"rx_packets", "rx_bytes",   "rx_errors",
 	                                            "rx_missed",  "tx_packets", "tx_bytes",

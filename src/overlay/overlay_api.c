@@ -23,15 +23,6 @@ ip_json(uint32_t ip)
 	return json_string(s);
 }
 
-static json_t *
-mac_json(const uint8_t mac[6])
-{
-	char s[18];
-	snprintf(s, sizeof(s), "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3],
-	         mac[4], mac[5]);
-	return json_string(s);
-}
-
 /* Counts remote bindings per TEP slot. */
 struct binding_walk {
 	const struct dse_engine *e;
@@ -62,7 +53,7 @@ binding_visit(uint64_t key, uint64_t value, void *arg)
 	uint32_t now = __atomic_load_n(&dse_now_s, __ATOMIC_RELAXED);
 	json_t *o = json_pack("{s:s, s:o, s:o, s:s, s:i}", "segment",
 	                      seg < DSE_MAX_SEGMENTS ? bw->e->segment_names[seg] : "?", "mac",
-	                      mac_json(mac), "tep", ip_json(bw->sh->teps[tep].ip), "type",
+	                      rpc_json_mac(mac), "tep", ip_json(bw->sh->teps[tep].ip), "type",
 	                      is_static ? "static" : "learned", "age_s",
 	                      is_static ? 0 : (int)(now - mac_value_time(value)));
 	/* A static binding's IP, when configured; a learned one's, when seen in its ARP. */
@@ -120,7 +111,7 @@ api_tunnels_show(json_t *params, struct rpc_error *err, void *ctx)
 		    "bindings", (json_int_t)bw.per_tep[i], "rx_packets", (json_int_t)sum.rx_packets,
 		    "rx_bytes", (json_int_t)sum.rx_bytes, "tx_packets", (json_int_t)sum.tx_packets,
 		    "tx_bytes", (json_int_t)sum.tx_bytes);
-		json_object_set_new(o, "next_hop_mac", resolved ? mac_json(mac) : json_null());
+		json_object_set_new(o, "next_hop_mac", resolved ? rpc_json_mac(mac) : json_null());
 		json_object_set_new(o, "next_hop_age_s",
 		                    resolved ? json_integer(age) : json_null());
 		json_object_set_new(o, "last_rx_age_s",
@@ -163,7 +154,7 @@ api_tunnels_show(json_t *params, struct rpc_error *err, void *ctx)
 	                    json_integer((json_int_t)(ips_refused + wc.ip_learn_lost)));
 	json_t *local = json_pack(
 	    "{s:o, s:i, s:s, s:o, s:o, s:i, s:s, s:i}", "address", ip_json(tep->address),
-	    "prefix_len", tep->prefix_len, "uplink", tep->uplink, "mac", mac_json(ov->tep_mac),
+	    "prefix_len", tep->prefix_len, "uplink", tep->uplink, "mac", rpc_json_mac(ov->tep_mac),
 	    "next_hop", tep->next_hop ? ip_json(tep->next_hop) : json_null(), "mtu", tep->mtu,
 	    "encapsulation", config_encap_name(tep->encap), "ttl", tep->ttl);
 	return json_pack("{s:b, s:o, s:o, s:o}", "enabled", 1, "local", local, "teps", teps,

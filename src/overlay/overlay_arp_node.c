@@ -88,16 +88,10 @@ overlay_arp_process(struct rte_graph *graph, struct rte_node *node, void **objs,
 	return nb_objs;
 }
 
-static int
-overlay_arp_init(const struct rte_graph *graph, struct rte_node *node)
-{
-	return dse_node_bind_worker(graph, node);
-}
-
 static struct rte_node_register overlay_arp_node = {
     .process = overlay_arp_process,
     .name = "dse-overlay-arp",
-    .init = overlay_arp_init,
+    .init = dse_node_bind_worker,
     .nb_edges = OVERLAY_ARP_NEXT_COUNT,
     .next_nodes =
         {

@@ -74,21 +74,12 @@ cli_show_remote(struct cli *cli, const char *segment)
 	json_t *result, *b;
 	size_t index;
 	char buf[32];
-	int status = cli_call(cli, "remote.list", params, &result);
-
+	struct cli_table *table;
+	int status = cli_show_table(cli, "remote.list", params, columns,
+	                            sizeof(columns) / sizeof(columns[0]), &result, &table);
 	json_decref(params);
-	if (status != CLI_EXIT_OK)
+	if (table == NULL)
 		return status;
-	if (cli->json) {
-		cli_print_json(result);
-		json_decref(result);
-		return CLI_EXIT_OK;
-	}
-	struct cli_table *table = cli_table_create(columns, sizeof(columns) / sizeof(columns[0]));
-	if (table == NULL) {
-		json_decref(result);
-		return CLI_EXIT_API;
-	}
 	json_array_foreach(json_object_get(result, "remote"), index, b)
 	{
 		const char *type = cli_json_text(b, "type");

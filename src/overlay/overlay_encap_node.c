@@ -270,16 +270,10 @@ overlay_encap_process(struct rte_graph *graph, struct rte_node *node, void **obj
 	return nb_objs;
 }
 
-static int
-overlay_encap_init(const struct rte_graph *graph, struct rte_node *node)
-{
-	return dse_node_bind_worker(graph, node);
-}
-
 static struct rte_node_register overlay_encap_node = {
     .process = overlay_encap_process,
     .name = "dse-overlay-encap",
-    .init = overlay_encap_init,
+    .init = dse_node_bind_worker,
     .nb_edges = OVERLAY_ENCAP_NEXT_COUNT,
     .next_nodes =
         {

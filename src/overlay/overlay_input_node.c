@@ -292,16 +292,10 @@ overlay_input_process(struct rte_graph *graph, struct rte_node *node, void **obj
 	return nb_objs;
 }
 
-static int
-overlay_input_init(const struct rte_graph *graph, struct rte_node *node)
-{
-	return dse_node_bind_worker(graph, node);
-}
-
 static struct rte_node_register overlay_input_node = {
     .process = overlay_input_process,
     .name = "dse-overlay-input",
-    .init = overlay_input_init,
+    .init = dse_node_bind_worker,
     .nb_edges = OVERLAY_INPUT_NEXT_COUNT,
     .next_nodes =
         {

@@ -10,15 +10,6 @@
 #include "switch/switch.h"
 #include "switch/switch_api.h"
 
-static json_t *
-mac_string(const uint8_t mac[6])
-{
-	char s[18];
-	snprintf(s, sizeof(s), "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3],
-	         mac[4], mac[5]);
-	return json_string(s);
-}
-
 struct mac_walk {
 	const struct dse_engine *e;
 	int segment;   /* only this segment slot, or -1 */
@@ -48,7 +39,7 @@ mac_visit(uint64_t key, uint64_t value, void *arg)
 	uint32_t now = __atomic_load_n(&dse_now_s, __ATOMIC_RELAXED);
 	json_array_append_new(mw->macs,
 	                      json_pack("{s:s, s:o, s:s, s:s, s:i}", "segment", seg_name, "mac",
-	                                mac_string(mac), "port", port_name, "type",
+	                                rpc_json_mac(mac), "port", port_name, "type",
 	                                is_static ? "static" : "learned", "age_s",
 	                                is_static ? 0 : (int)(now - mac_value_time(value))));
 	return 0;

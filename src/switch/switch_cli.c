@@ -22,20 +22,10 @@ cli_show_segments(struct cli *cli, const char *arg)
 	json_t *result, *segment;
 	char buf[32];
 	size_t index;
-	int status = cli_call(cli, "segments.list", NULL, &result);
-
-	if (status != CLI_EXIT_OK)
+	int status = cli_show_table(cli, "segments.list", NULL, columns,
+	                            sizeof(columns) / sizeof(columns[0]), &result, &table);
+	if (table == NULL)
 		return status;
-	if (cli->json) {
-		cli_print_json(result);
-		json_decref(result);
-		return CLI_EXIT_OK;
-	}
-	table = cli_table_create(columns, sizeof(columns) / sizeof(columns[0]));
-	if (table == NULL) {
-		json_decref(result);
-		return CLI_EXIT_API;
-	}
 	json_array_foreach(json_object_get(result, "segments"), index, segment)
 	{
 		json_t *vni = json_object_get(segment, "vni");
@@ -70,20 +60,11 @@ cli_show_macs(struct cli *cli, const char *segment)
 
 	if (segment != NULL)
 		params = json_pack("{s:s}", "segment", segment);
-	status = cli_call(cli, "macs.list", params, &result);
+	status = cli_show_table(cli, "macs.list", params, columns,
+	                        sizeof(columns) / sizeof(columns[0]), &result, &table);
 	json_decref(params);
-	if (status != CLI_EXIT_OK)
+	if (table == NULL)
 		return status;
-	if (cli->json) {
-		cli_print_json(result);
-		json_decref(result);
-		return CLI_EXIT_OK;
-	}
-	table = cli_table_create(columns, sizeof(columns) / sizeof(columns[0]));
-	if (table == NULL) {
-		json_decref(result);
-		return CLI_EXIT_API;
-	}
 	json_array_foreach(json_object_get(result, "macs"), index, mac)
 	{
 		const char *type = cli_json_text(mac, "type");

@@ -264,16 +264,10 @@ switch_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint
 	return nb_objs;
 }
 
-static int
-switch_node_init(const struct rte_graph *graph, struct rte_node *node)
-{
-	return dse_node_bind_worker(graph, node);
-}
-
 static struct rte_node_register switch_node = {
     .process = switch_process,
     .name = "dse-switch",
-    .init = switch_node_init,
+    .init = dse_node_bind_worker,
     .nb_edges = SWITCH_NEXT_COUNT,
     .next_nodes =
         {
