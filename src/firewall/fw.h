@@ -179,6 +179,13 @@ void fw_snapshot_free(void *part);
 void fw_tick(struct dse_engine *e);
 /* Republishes the snapshot so established connections are re-decided by the current rules. */
 int fw_revalidate(struct dse_engine *e);
+/* The log (fw_logfile.c): the workers' event ring, the file events go to (reopened when the
+ * name changes), and writing the events waiting on the ring. */
+int fw_log_init(void);
+void fw_log_fini(void);
+struct rte_ring *fw_log_ring(void);
+void fw_log_set_file(const char *name);
+void fw_log_drain(const struct dse_engine *e, const struct fw_snapshot *f);
 /* Path of the log file set by dsed's --fw-log (default /var/log/dse/fw.json). */
 extern char fw_log_path[108];
 

@@ -9,12 +9,10 @@
  */
 #include "firewall/fw.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <rte_acl.h>
 #include <rte_lcore.h>
@@ -25,12 +23,8 @@
 #define FW_ACL_MAX_RULES (1u << 20) /* expanded rte_acl rules per context */
 
 struct fw_worker_state fw_worker_state[DSE_MAX_WORKERS];
-char fw_log_path[108] = "/var/log/dse/fw.json";
 
 int fw_flow_offset;
-static struct rte_ring *log_ring;
-static FILE *log_file;
-static char log_file_name[108];
 static bool revalidate_next;
 static uint32_t acl_serial; /* makes rte_acl context names unique */
 
@@ -408,7 +402,7 @@ fw_snapshot_build(struct dse_engine *e, const struct dse_config *cfg,
 			return -ENOMEM;
 	}
 	f->ct = ct_table;
-	f->log_ring = log_ring;
+	f->log_ring = fw_log_ring();
 	f->log_tokens_per_s =
 	    e->nb_workers ? (fw->log_rate + e->nb_workers - 1) / e->nb_workers : 0;
 	const struct dse_ct_config *c = &fw->ct;
@@ -422,14 +416,7 @@ fw_snapshot_build(struct dse_engine *e, const struct dse_config *cfg,
 	if (ct_table && c->max_connections <= ct_table->nb_slots)
 		__atomic_store_n(&ct_table->max_connections, c->max_connections, __ATOMIC_RELAXED);
 	memset(f->port_class, FW_NO_CLASS, sizeof(f->port_class));
-	if (log_file_name[0] == '\0' ||
-	    strcmp(log_file_name, fw->log_file[0] ? fw->log_file : fw_log_path) != 0) {
-		if (log_file)
-			fclose(log_file);
-		log_file = NULL;
-		snprintf(log_file_name, sizeof(log_file_name), "%s",
-		         fw->log_file[0] ? fw->log_file : fw_log_path);
-	}
+	fw_log_set_file(fw->log_file[0] ? fw->log_file : fw_log_path);
 
 	/* Compiled rules: 0 = policy default, then config rules and section defaults in order. */
 	uint32_t nb = 1 + fw->nb_rules + fw->nb_sections;
@@ -535,22 +522,14 @@ fw_init(struct dse_engine *e, const struct dse_config *cfg)
 {
 	(void)e;
 	(void)cfg;
-	log_ring = rte_ring_create_elem("fw_log", sizeof(struct fw_log_event), FW_LOG_RING_SIZE,
-	                                (int)rte_socket_id(), RING_F_SC_DEQ);
-	if (log_ring == NULL)
-		return -ENOMEM;
-	return 0;
+	return fw_log_init();
 }
 
 void
 fw_fini(struct dse_engine *e)
 {
 	(void)e;
-	rte_ring_free(log_ring);
-	log_ring = NULL;
-	if (log_file)
-		fclose(log_file);
-	log_file = NULL;
+	fw_log_fini();
 }
 
 int
@@ -558,65 +537,6 @@ fw_revalidate(struct dse_engine *e)
 {
 	revalidate_next = true;
 	return engine_publish(e);
-}
-
-static const char *
-proto_name(uint8_t proto)
-{
-	switch (proto) {
-	case 6:
-		return "TCP";
-	case 17:
-		return "UDP";
-	case 1:
-		return "ICMP";
-	case 58:
-		return "IPv6-ICMP";
-	default:
-		return NULL;
-	}
-}
-
-/* Writes one event as an EVE-style JSON line. */
-static void
-write_event(FILE *out, const struct dse_engine *e, const struct fw_snapshot *f,
-            const struct fw_log_event *ev)
-{
-	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN], ts[40], proto[8];
-	int af = ev->family == 6 ? AF_INET6 : AF_INET;
-	struct timespec now;
-	struct tm tm;
-
-	inet_ntop(af, ev->src, src, sizeof(src));
-	inet_ntop(af, ev->dst, dst, sizeof(dst));
-	clock_gettime(CLOCK_REALTIME, &now);
-	gmtime_r(&now.tv_sec, &tm);
-	size_t n = strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(ts + n, sizeof(ts) - n, ".%06ld+0000", now.tv_nsec / 1000);
-	const char *pn = proto_name(ev->proto);
-	if (pn == NULL) {
-		snprintf(proto, sizeof(proto), "%u", ev->proto);
-		pn = proto;
-	}
-	const struct fw_rule_info *r = ev->rule < f->nb_rules ? &f->rules[ev->rule] : NULL;
-	/* A remote end (a tunnel endpoint) is named "tunnel". */
-	const char *in = dse_port_is_remote(ev->in_port) ? "tunnel"
-	                 : ev->in_port < DSE_MAX_PORTS && e->ports[ev->in_port].used
-	                     ? e->ports[ev->in_port].config.name
-	                     : "";
-	const char *outp = dse_port_is_remote(ev->out_port) ? "tunnel"
-	                   : ev->out_port < DSE_MAX_PORTS && e->ports[ev->out_port].used
-	                       ? e->ports[ev->out_port].config.name
-	                       : "";
-	bool allowed = ev->action == DSE_FW_ALLOW;
-	fprintf(out,
-	        "{\"timestamp\":\"%s\",\"event_type\":\"%s\",\"src_ip\":\"%s\",\"src_port\":%u,"
-	        "\"dest_ip\":\"%s\",\"dest_port\":%u,\"proto\":\"%s\",\"in_iface\":\"%s\","
-	        "\"out_iface\":\"%s\",\"%s\":{\"action\":\"%s\",\"rule_id\":%u,"
-	        "\"direction\":\"%s\"%s}}\n",
-	        ts, allowed ? "flow" : "drop", src, ev->sport, dst, ev->dport, pn, in, outp,
-	        allowed ? "flow" : "drop", config_fw_action_name(ev->action), r ? r->id : 0,
-	        ev->dir == FW_ACL_DIR_IN ? "in" : "out", allowed ? ",\"state\":\"new\"" : "");
 }
 
 void
@@ -633,16 +553,5 @@ fw_tick(struct dse_engine *e)
 	(void)last_expiry_s;
 	ct_table_expire(ct_table, e->qsbr, &f->timeouts, now, slice);
 
-	struct fw_log_event ev[64];
-	unsigned n;
-	while ((n = rte_ring_dequeue_burst_elem(log_ring, ev, sizeof(ev[0]), RTE_DIM(ev), NULL)) >
-	       0) {
-		if (log_file == NULL && log_file_name[0])
-			log_file = fopen(log_file_name, "a");
-		if (log_file == NULL)
-			continue;
-		for (unsigned i = 0; i < n; i++)
-			write_event(log_file, e, f, &ev[i]);
-		fflush(log_file);
-	}
+	fw_log_drain(e, f);
 }
