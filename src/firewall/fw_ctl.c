@@ -4,8 +4,9 @@
  * match wins: earlier rules get higher rte_acl priorities) into an IPv4 and an IPv6 rte_acl
  * context, and carries rule hit counters over from the previous snapshot. The contexts are
  * published with the snapshot and freed with it, after every worker has let go (RCU), so a
- * rule change never stops traffic. Also owns the connection table (created once), its sliced
- * expiry, and the log ring whose events it writes as Suricata EVE-style JSON lines.
+ * rule change never stops traffic. Also creates the flow table with the first policy (its
+ * size then fixed), drives its sliced expiry with the policy's timeouts, and has the log
+ * events written (fw_logfile.c).
  */
 #include "firewall/fw.h"
 
