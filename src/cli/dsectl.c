@@ -23,7 +23,7 @@ static const struct cli_command core_head[] = {
      "Replace the engine's desired state with the YAML file FILE (\"-\" reads standard\n"
      "input). Nothing changes if the file has any error; each is printed as\n"
      "FILE:LINE: FIELD: MESSAGE. Prints the ports added, removed and changed."},
-    {"show", cli_cmd_show, NULL, NULL}, /* usage and help made from the subjects */
+    {"show", cli_cmd_show, "", ""}, /* usage and help made from the subjects */
     {"port", cli_cmd_port,
      "port add NAME --kind KIND [--segment S] [--iface I] [--path P] [--tx-path P]\n"
      "         [--devargs D] [--mac M] [--mtu N] [--queues N] [--infinite-rx]\n"
@@ -131,11 +131,11 @@ cli_find_command(const char *name)
 	return NULL;
 }
 
-/* Prints text with every line indented by indent spaces. */
+/* Prints text (NULL: nothing) with every line indented by indent spaces. */
 static void
 cli_print_indented(FILE *out, const char *text, int indent)
 {
-	while (*text != '\0') {
+	while (text != NULL && *text != '\0') {
 		size_t len = strcspn(text, "\n");
 
 		fprintf(out, "%*s%.*s\n", indent, "", (int)len, text);
