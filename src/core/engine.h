@@ -26,12 +26,8 @@ struct dse_worker_counters {
 	uint64_t rx_packets;                     /* packets received by this worker */
 	uint64_t busy_polls;                     /* poll rounds that found packets */
 	uint64_t idle_polls;                     /* poll rounds that found none */
-	uint64_t macs_learned;                   /* new MAC entries */
-	uint64_t macs_moved;                     /* MACs that moved to another port */
-	uint64_t mac_table_full;                 /* addresses not learned: table full */
 	uint64_t handed_off;                     /* packets passed to another worker to send */
 	uint64_t injected;         /* frames of the control thread sent (dse-inject) */
-	uint64_t flooded;          /* frames flooded */
 	uint64_t latency_hist[64]; /* rx->tx time per burst, log2-linear buckets */
 	uint64_t latency_samples;  /* entries in latency_hist */
 };

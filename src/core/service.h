@@ -14,6 +14,7 @@
 #define DSE_CORE_SERVICE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/dse_services.h"
 #include "mgmt/config.h"
@@ -68,6 +69,12 @@ struct dse_service {
 	 * the engine reserves them at start and stores their offset in *flow_state_offset. */
 	size_t flow_state_size;
 	int *flow_state_offset;
+
+	/* Per-worker counters the engine reports with its own (stats.show's workers), by name in
+	 * this order; counter(worker, i) reads the i-th of a worker. */
+	const char *const *worker_counters;
+	size_t nb_worker_counters;
+	uint64_t (*worker_counter)(unsigned worker, unsigned i);
 
 	/* The management API methods the service serves (handlers get the engine as ctx). */
 	const struct rpc_method *methods;

@@ -13,6 +13,7 @@
 #include "core/engine.h"
 #include "core/port.h"
 #include "core/port_tx.h"
+#include "core/service.h"
 #include "core/worker.h"
 #include "mgmt/api.h"
 #include "mgmt/config.h"
@@ -236,15 +237,19 @@ api_stats_show(json_t *params, struct rpc_error *err, void *ctx)
 	json_t *workers = json_array();
 	for (unsigned w = 0; w < e->nb_workers; w++) {
 		const struct dse_worker_counters *c = &e->workers[w].counters;
-		json_array_append_new(
-		    workers,
-		    json_pack("{s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "lcore",
-		              e->workers[w].lcore, "rx_packets", (json_int_t)c->rx_packets,
-		              "busy_polls", (json_int_t)c->busy_polls, "idle_polls",
-		              (json_int_t)c->idle_polls, "macs_learned",
-		              (json_int_t)c->macs_learned, "macs_moved", (json_int_t)c->macs_moved,
-		              "mac_table_full", (json_int_t)c->mac_table_full, "flooded",
-		              (json_int_t)c->flooded, "handed_off", (json_int_t)c->handed_off));
+		json_t *o =
+		    json_pack("{s:i, s:I, s:I, s:I}", "lcore", e->workers[w].lcore, "rx_packets",
+		              (json_int_t)c->rx_packets, "busy_polls", (json_int_t)c->busy_polls,
+		              "idle_polls", (json_int_t)c->idle_polls);
+		/* The services' own per-worker counters, in list order. */
+		for (unsigned i = 0; i < DSE_NB_SERVICES; i++)
+			for (unsigned k = 0; k < dse_services[i]->nb_worker_counters; k++)
+				json_object_set_new(
+				    o, dse_services[i]->worker_counters[k],
+				    json_integer(
+				        (json_int_t)dse_services[i]->worker_counter(w, k)));
+		json_object_set_new(o, "handed_off", json_integer((json_int_t)c->handed_off));
+		json_array_append_new(workers, o);
 	}
 	uint64_t hist[LATENCY_BUCKETS], total;
 	latency_sum(e, hist, &total);

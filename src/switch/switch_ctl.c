@@ -15,6 +15,21 @@
 
 static struct mac_table *macs; /* every segment's addresses */
 
+struct switch_worker_counters switch_worker_counters[DSE_MAX_WORKERS];
+
+const char *const switch_counter_names[] = {
+#define SWITCH_COUNTER_NAME(field, help) #field,
+    SWITCH_COUNTERS(SWITCH_COUNTER_NAME)
+#undef SWITCH_COUNTER_NAME
+};
+
+uint64_t
+switch_worker_counter(unsigned worker, unsigned i)
+{
+	const uint64_t *c = (const uint64_t *)&switch_worker_counters[worker];
+	return __atomic_load_n(&c[i], __ATOMIC_RELAXED);
+}
+
 struct mac_table *
 switch_mac_table(void)
 {

@@ -81,7 +81,7 @@ switch_output(const struct dse_snapshot *s, struct rte_mbuf *m, uint16_t p, uint
  * when it came from a local port: copies for all but the last destination. */
 static inline void
 switch_flood(struct rte_graph *graph, struct rte_node *node, const struct dse_snapshot *s,
-             struct rte_mbuf *m, struct dse_worker_counters *c)
+             struct rte_mbuf *m, struct dse_worker_counters *c, struct switch_worker_counters *sc)
 {
 	struct dse_pkt_meta *meta = dse_meta(m);
 	const struct dse_snap_segment *seg = &s->segments[meta->segment];
@@ -99,7 +99,7 @@ switch_flood(struct rte_graph *graph, struct rte_node *node, const struct dse_sn
 		rte_node_enqueue_x1(graph, node, SWITCH_NEXT_DROP, m);
 		return;
 	}
-	c->flooded++;
+	sc->flooded++;
 	int copies = to_remote ? seg->nb_flood : last;
 	for (int i = 0; i < copies; i++) {
 		const struct dse_flood_member *f = &seg->flood[i];
@@ -139,7 +139,7 @@ switch_flood(struct rte_graph *graph, struct rte_node *node, const struct dse_sn
 static inline uint16_t
 switch_decide(const struct dse_snapshot *s, const struct switch_snap *sw, struct rte_mbuf *m,
               uint64_t src_key, uint64_t src_hash, uint64_t dst_key, uint64_t dst_hash,
-              struct dse_worker_counters *c, enum dse_drop_reason *drop)
+              struct switch_worker_counters *sc, enum dse_drop_reason *drop)
 {
 	const uint8_t *frame = rte_pktmbuf_mtod(m, const uint8_t *);
 	struct dse_pkt_meta *meta = dse_meta(m);
@@ -153,13 +153,13 @@ switch_decide(const struct dse_snapshot *s, const struct switch_snap *sw, struct
 	case MAC_LEARN_KNOWN:
 		break;
 	case MAC_LEARN_NEW:
-		c->macs_learned++;
+		sc->macs_learned++;
 		break;
 	case MAC_LEARN_MOVED:
-		c->macs_moved++;
+		sc->macs_moved++;
 		break;
 	case MAC_LEARN_FULL:
-		c->mac_table_full++;
+		sc->mac_table_full++;
 		break;
 	default:
 		break;
@@ -196,6 +196,7 @@ switch_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint
 	const struct switch_snap *sw = switch_snap_of(s);
 	const bool remote_is_next = switch_feature.remote_is_next;
 	struct dse_worker_counters *c = &w->counters;
+	struct switch_worker_counters *sc = &switch_worker_counters[w->index];
 	uint64_t src_keys[RTE_GRAPH_BURST_SIZE], dst_keys[RTE_GRAPH_BURST_SIZE];
 	uint64_t src_hashes[RTE_GRAPH_BURST_SIZE], dst_hashes[RTE_GRAPH_BURST_SIZE];
 	uint16_t n = RTE_MIN(nb_objs, (uint16_t)RTE_GRAPH_BURST_SIZE);
@@ -229,13 +230,13 @@ switch_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint
 		uint64_t src_hash = i < n ? src_hashes[i] : mac_key_hash(src_key);
 		uint64_t dst_hash = i < n ? dst_hashes[i] : mac_key_hash(dst_key);
 		uint16_t out =
-		    switch_decide(s, sw, m, src_key, src_hash, dst_key, dst_hash, c, &drop);
+		    switch_decide(s, sw, m, src_key, src_hash, dst_key, dst_hash, sc, &drop);
 		if (likely(drop == DSE_DROP_NONE)) {
 			if (out == FLOOD_DEST) {
 				/* Flooding enqueues on its own: hand over what is staged first so
 				 * the stream buffer is not reallocated under to_tx. */
 				rte_node_next_stream_put(graph, node, SWITCH_NEXT_PORT_TX, nb_tx);
-				switch_flood(graph, node, s, m, c);
+				switch_flood(graph, node, s, m, c, sc);
 				to_tx = rte_node_next_stream_get(graph, node, SWITCH_NEXT_PORT_TX,
 				                                 nb_objs - i);
 				nb_tx = 0;

@@ -24,6 +24,9 @@ const struct dse_service dse_service_switch = {
     .segment_removed = switch_segment_removed,
     .config_port_del = switch_config_port_del,
     .tick = switch_tick,
+    .worker_counters = switch_counter_names,
+    .nb_worker_counters = SWITCH_NB_COUNTERS,
+    .worker_counter = switch_worker_counter,
     .methods = switch_methods,
     .nb_methods = sizeof(switch_methods) / sizeof(switch_methods[0]),
 };
