@@ -25,6 +25,8 @@ enum cli_exit {
 	CLI_EXIT_UNREACHABLE = 3, /* the engine could not be reached or did not answer */
 };
 
+struct cli_table;
+
 /* State of one dsectl invocation. */
 struct cli {
 	const char *socket_path;   /* the engine's API socket */
@@ -42,9 +44,35 @@ struct cli_command {
 	const char *help;                                   /* what it does, for help */
 };
 
-/* The commands, in help order, and how many there are. */
-extern const struct cli_command cli_commands[];
-extern const size_t cli_command_count;
+/* A subject of `dsectl show`: run() gets the word after the subject, if any. */
+struct cli_show_subject {
+	const char *name;                             /* `show NAME` */
+	int (*run)(struct cli *cli, const char *arg); /* shows it */
+	const char *arg;                              /* optional argument's name, or NULL */
+	const char *help;                             /* what it shows, for help */
+};
+
+/* The commands and `show` subjects a part of dsectl adds: the core's, or a service's (each
+ * service folder's <svc>_cli.c defines dse_cli_<svc>, listed by the build from the service
+ * list). */
+struct cli_service {
+	const struct cli_command *commands;      /* own commands, in help order */
+	size_t nb_commands;                      /* entries in commands */
+	const struct cli_show_subject *subjects; /* own `show` subjects, in help order */
+	size_t nb_subjects;                      /* entries in subjects */
+};
+
+/* The services' parts, in the order of the service list (generated). */
+extern const struct cli_service *const cli_services[];
+extern const size_t cli_service_count;
+/* The core's `show` subjects (cli_show.c). */
+extern const struct cli_service cli_core_show;
+
+/* The commands and `show` subjects, in help order, and how many there are (dsectl.c). */
+extern const struct cli_command *const *cli_commands;
+extern size_t cli_command_count;
+extern const struct cli_show_subject *const *cli_show_subjects;
+extern size_t cli_show_subject_count;
 
 /* Commands, one per concern. */
 int cli_cmd_apply(struct cli *cli, int argc, char **argv);
@@ -53,16 +81,11 @@ int cli_cmd_port(struct cli *cli, int argc, char **argv);
 int cli_cmd_stats(struct cli *cli, int argc, char **argv);
 int cli_cmd_call(struct cli *cli, int argc, char **argv);
 int cli_cmd_help(struct cli *cli, int argc, char **argv);
-int cli_cmd_fw(struct cli *cli, int argc, char **argv);
-int cli_cmd_ct(struct cli *cli, int argc, char **argv);
 
-/* Subjects of `show` implemented in separate files; each gets the method's result. */
-int cli_show_config(struct cli *cli);
-int cli_show_stats(struct cli *cli);
-int cli_show_drops(struct cli *cli);
-int cli_show_fw(struct cli *cli);
-int cli_show_tunnels(struct cli *cli);
-int cli_show_remote(struct cli *cli, const char *segment);
+/* Subjects of `show` implemented in separate files (arg: unused). */
+int cli_show_config(struct cli *cli, const char *arg);
+int cli_show_stats(struct cli *cli, const char *arg);
+int cli_show_drops(struct cli *cli, const char *arg);
 
 /*
  * Calls method with params (borrowed, may be NULL). Returns CLI_EXIT_OK with *result set (a new
@@ -77,6 +100,23 @@ int cli_request(struct cli *cli, const char *method, json_t *params, json_t **re
  * on its own line) and released.
  */
 int cli_call(struct cli *cli, const char *method, json_t *params, json_t **result);
+
+/*
+ * The first steps of a `show` view: calls method with params (borrowed, may be NULL) and with
+ * --json prints the result. Returns CLI_EXIT_OK with *result set (a new reference) when the
+ * caller is to print it as text; otherwise *result is NULL and the return value is the exit
+ * status (CLI_EXIT_OK once the JSON is printed).
+ */
+int cli_show_call(struct cli *cli, const char *method, json_t *params, json_t **result);
+
+/*
+ * cli_show_call(), then a table of the given columns for the text: *table is NULL when there
+ * is nothing left for the caller to print (and the return value is the exit status).
+ */
+struct cli_column;
+int cli_show_table(struct cli *cli, const char *method, json_t *params,
+                   const struct cli_column *columns, size_t nb_columns, json_t **result,
+                   struct cli_table **table);
 
 /*
  * Prints an API error object to stderr. With source (a file name) each located error is
@@ -99,6 +139,9 @@ const char *cli_json_text(json_t *object, const char *key);
 
 /* Text of a number member into buf (size 32), or "-" when it is missing or not a number. */
 const char *cli_json_number(json_t *object, const char *key, char *buf);
+
+/* Joins the strings of array (or "-" when empty) into a table cell. Returns 0 or -1. */
+int cli_cell_join(struct cli_table *table, json_t *array);
 
 /* Parses a whole decimal integer in [min, max]. Returns 0 or -EINVAL. */
 int cli_parse_integer(const char *text, long long min, long long max, long long *value);

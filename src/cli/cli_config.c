@@ -251,8 +251,9 @@ cli_yaml_array(json_t *array, int indent)
 }
 
 int
-cli_show_config(struct cli *cli)
+cli_show_config(struct cli *cli, const char *arg)
 {
+	(void)arg;
 	json_t *result;
 	int status = cli_call(cli, "config.get", NULL, &result);
 

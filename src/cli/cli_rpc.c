@@ -4,11 +4,13 @@
  * (exit 3), printing API errors with their field list, and the raw `call` command.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/cli_table.h"
 
 /* Prints why the engine could not be used, naming the socket. */
 static void
@@ -168,4 +170,62 @@ cli_cmd_call(struct cli *cli, int argc, char **argv)
 		cli_print_json(result);
 	json_decref(result);
 	return status;
+}
+
+/* Joins the strings of array (or "-" when empty) into a table cell. */
+int
+cli_cell_join(struct cli_table *table, json_t *array)
+{
+	size_t index, len = 0;
+	char *joined = NULL;
+	json_t *item;
+	FILE *text;
+	int ret;
+
+	text = open_memstream(&joined, &len);
+	if (text == NULL)
+		return -1;
+	json_array_foreach(array, index, item)
+	{
+		if (json_is_string(item))
+			fprintf(text, "%s%s", index > 0 ? "," : "", json_string_value(item));
+	}
+	fclose(text);
+	ret = cli_table_cell(table, "%s", len > 0 ? joined : "-");
+	free(joined);
+	return ret;
+}
+
+int
+cli_show_call(struct cli *cli, const char *method, json_t *params, json_t **result)
+{
+	int status = cli_call(cli, method, params, result);
+	if (status != CLI_EXIT_OK) {
+		*result = NULL;
+		return status;
+	}
+	if (cli->json) {
+		cli_print_json(*result);
+		json_decref(*result);
+		*result = NULL;
+	}
+	return CLI_EXIT_OK;
+}
+
+int
+cli_show_table(struct cli *cli, const char *method, json_t *params,
+               const struct cli_column *columns, size_t nb_columns, json_t **result,
+               struct cli_table **table)
+{
+	*table = NULL;
+	int status = cli_show_call(cli, method, params, result);
+	if (*result == NULL)
+		return status;
+	*table = cli_table_create(columns, nb_columns);
+	if (*table == NULL) {
+		json_decref(*result);
+		*result = NULL;
+		return CLI_EXIT_API;
+	}
+	return CLI_EXIT_OK;
 }

@@ -1,8 +1,8 @@
 /*
  * `dsectl show ...`: the read-only views of the engine. Each subject is one API method
  * (docs/api.md) whose result is printed as an aligned table, or as JSON with --json.
- * Config, stats and drops have their own files; this one holds the option parsing and the
- * simple views (engine, ports, segments, macs, graph).
+ * Config, stats and drops have their own files, each service its own views (core/service.h);
+ * this one holds the option parsing and the simple views (engine, ports, graph).
  */
 #include <getopt.h>
 #include <inttypes.h>
@@ -11,30 +11,6 @@
 
 #include "cli/cli.h"
 #include "cli/cli_table.h"
-
-/* Joins the strings of array (or "-" when empty) into a table cell. */
-static int
-cli_cell_join(struct cli_table *table, json_t *array)
-{
-	size_t index, len = 0;
-	char *joined = NULL;
-	json_t *item;
-	FILE *text;
-	int ret;
-
-	text = open_memstream(&joined, &len);
-	if (text == NULL)
-		return -1;
-	json_array_foreach(array, index, item)
-	{
-		if (json_is_string(item))
-			fprintf(text, "%s%s", index > 0 ? "," : "", json_string_value(item));
-	}
-	fclose(text);
-	ret = cli_table_cell(table, "%s", len > 0 ? joined : "-");
-	free(joined);
-	return ret;
-}
 
 /* Prints an uptime in seconds as days, hours, minutes and seconds. */
 static void
@@ -49,20 +25,15 @@ cli_print_uptime(json_int_t seconds)
 
 /* engine.info: one "key: value" line per field. */
 static int
-cli_show_engine(struct cli *cli)
+cli_show_engine(struct cli *cli, const char *arg)
 {
+	(void)arg;
 	json_t *result, *lcore;
 	char buf[32];
 	size_t index;
-	int status = cli_call(cli, "engine.info", NULL, &result);
-
-	if (status != CLI_EXIT_OK)
+	int status = cli_show_call(cli, "engine.info", NULL, &result);
+	if (result == NULL)
 		return status;
-	if (cli->json) {
-		cli_print_json(result);
-		json_decref(result);
-		return CLI_EXIT_OK;
-	}
 	printf("version:     %s\n", cli_json_text(result, "version"));
 	printf("node:        %s\n", cli_json_text(result, "node"));
 	printf("workers:     %s\n", cli_json_number(result, "workers", buf));
@@ -84,29 +55,22 @@ cli_show_engine(struct cli *cli)
 static int
 cli_cell_vlans(struct cli_table *table, json_t *vlans)
 {
-	size_t index, len = 0;
-	char *joined = NULL;
-	json_t *vlan;
-	FILE *text;
-	int ret;
-
-	text = open_memstream(&joined, &len);
-	if (text == NULL)
-		return -1;
-	json_array_foreach(vlans, index, vlan)
-	    fprintf(text, "%s%lld:%s", index > 0 ? "," : "",
-	            (long long)json_integer_value(json_object_get(vlan, "vlan")),
-	            cli_json_text(vlan, "segment"));
-	fclose(text);
-	ret = cli_table_cell(table, "%s", len > 0 ? joined : "-");
-	free(joined);
+	json_t *texts = json_array(), *vlan;
+	size_t index;
+	json_array_foreach(vlans, index, vlan) json_array_append_new(
+	    texts,
+	    json_sprintf("%lld:%s", (long long)json_integer_value(json_object_get(vlan, "vlan")),
+	                 cli_json_text(vlan, "segment")));
+	int ret = cli_cell_join(table, texts);
+	json_decref(texts);
 	return ret;
 }
 
 /* ports.list: one row per port with its link state and device counters. */
 static int
-cli_show_ports(struct cli *cli)
+cli_show_ports(struct cli *cli, const char *arg)
 {
+	(void)arg;
 	static const struct cli_column columns[] = {
 	    {"NAME", false},    {"KIND", false},   {"SEGMENT", false}, {"VLANS", false},
 	    {"LINK", false},    {"RX-PKTS", true}, {"RX-BYTES", true}, {"TX-PKTS", true},
@@ -118,20 +82,10 @@ cli_show_ports(struct cli *cli)
 	json_t *result, *port;
 	char buf[32];
 	size_t index;
-	int status = cli_call(cli, "ports.list", NULL, &result);
-
-	if (status != CLI_EXIT_OK)
+	int status = cli_show_table(cli, "ports.list", NULL, columns,
+	                            sizeof(columns) / sizeof(columns[0]), &result, &table);
+	if (table == NULL)
 		return status;
-	if (cli->json) {
-		cli_print_json(result);
-		json_decref(result);
-		return CLI_EXIT_OK;
-	}
-	table = cli_table_create(columns, sizeof(columns) / sizeof(columns[0]));
-	if (table == NULL) {
-		json_decref(result);
-		return CLI_EXIT_API;
-	}
 	json_array_foreach(json_object_get(result, "ports"), index, port)
 	{
 		cli_table_cell(table, "%s", cli_json_text(port, "name"));
@@ -148,103 +102,6 @@ cli_show_ports(struct cli *cli)
 	return CLI_EXIT_OK;
 }
 
-/* segments.list: one row per segment. */
-static int
-cli_show_segments(struct cli *cli)
-{
-	static const struct cli_column columns[] = {
-	    {"NAME", false},
-	    {"VNI", true},
-	    {"PORTS", false},
-	    {"MACS", true},
-	};
-	struct cli_table *table;
-	json_t *result, *segment;
-	char buf[32];
-	size_t index;
-	int status = cli_call(cli, "segments.list", NULL, &result);
-
-	if (status != CLI_EXIT_OK)
-		return status;
-	if (cli->json) {
-		cli_print_json(result);
-		json_decref(result);
-		return CLI_EXIT_OK;
-	}
-	table = cli_table_create(columns, sizeof(columns) / sizeof(columns[0]));
-	if (table == NULL) {
-		json_decref(result);
-		return CLI_EXIT_API;
-	}
-	json_array_foreach(json_object_get(result, "segments"), index, segment)
-	{
-		json_t *vni = json_object_get(segment, "vni");
-
-		cli_table_cell(table, "%s", cli_json_text(segment, "name"));
-		/* A segment without overlay has no VNI (null or 0). */
-		if (json_is_integer(vni) && json_integer_value(vni) > 0)
-			cli_table_cell(table, "%lld", (long long)json_integer_value(vni));
-		else
-			cli_table_cell(table, "-");
-		cli_cell_join(table, json_object_get(segment, "ports"));
-		cli_table_cell(table, "%s", cli_json_number(segment, "macs", buf));
-	}
-	cli_table_print(table, stdout);
-	cli_table_destroy(table);
-	json_decref(result);
-	return CLI_EXIT_OK;
-}
-
-/* macs.list: the MAC table, optionally filtered to one segment. */
-static int
-cli_show_macs(struct cli *cli, const char *segment)
-{
-	static const struct cli_column columns[] = {
-	    {"SEGMENT", false}, {"MAC", false}, {"PORT", false}, {"TYPE", false}, {"AGE", true},
-	};
-	json_t *params = NULL, *result, *mac;
-	struct cli_table *table;
-	char used[32], capacity[32], buf[32];
-	size_t index;
-	int status;
-
-	if (segment != NULL)
-		params = json_pack("{s:s}", "segment", segment);
-	status = cli_call(cli, "macs.list", params, &result);
-	json_decref(params);
-	if (status != CLI_EXIT_OK)
-		return status;
-	if (cli->json) {
-		cli_print_json(result);
-		json_decref(result);
-		return CLI_EXIT_OK;
-	}
-	table = cli_table_create(columns, sizeof(columns) / sizeof(columns[0]));
-	if (table == NULL) {
-		json_decref(result);
-		return CLI_EXIT_API;
-	}
-	json_array_foreach(json_object_get(result, "macs"), index, mac)
-	{
-		const char *type = cli_json_text(mac, "type");
-
-		cli_table_cell(table, "%s", cli_json_text(mac, "segment"));
-		cli_table_cell(table, "%s", cli_json_text(mac, "mac"));
-		cli_table_cell(table, "%s", cli_json_text(mac, "port"));
-		cli_table_cell(table, "%s", type);
-		/* Static entries never age. */
-		cli_table_cell(table, "%s",
-		               strcmp(type, "static") == 0 ? "-"
-		                                           : cli_json_number(mac, "age_s", buf));
-	}
-	cli_table_print(table, stdout);
-	printf("\n%s of %s entries used\n", cli_json_number(result, "used", used),
-	       cli_json_number(result, "capacity", capacity));
-	cli_table_destroy(table);
-	json_decref(result);
-	return CLI_EXIT_OK;
-}
-
 /* Name of a graph node given as a NODE object or as a plain string. */
 static const char *
 cli_node_name(json_t *node)
@@ -256,22 +113,17 @@ cli_node_name(json_t *node)
 
 /* graph.show: every node with the nodes it feeds, in the order the engine lists them. */
 static int
-cli_show_graph(struct cli *cli)
+cli_show_graph(struct cli *cli, const char *arg)
 {
+	(void)arg;
 	static const struct cli_column columns[] = {{"NODE", false}, {"NEXT", false}};
 	json_t *result, *node, *edge, *names;
 	struct cli_table *table;
 	size_t index, edge_index;
 	char buf[32];
-	int status = cli_call(cli, "graph.show", NULL, &result);
-
-	if (status != CLI_EXIT_OK)
+	int status = cli_show_call(cli, "graph.show", NULL, &result);
+	if (result == NULL)
 		return status;
-	if (cli->json) {
-		cli_print_json(result);
-		json_decref(result);
-		return CLI_EXIT_OK;
-	}
 	/* Nodes listed, then any node that appears only in an edge. */
 	names = json_array();
 	json_array_foreach(json_object_get(result, "nodes"), index,
@@ -352,35 +204,32 @@ cli_cmd_show(struct cli *cli, int argc, char **argv)
 	if (optind == argc)
 		return cli_usage_error("show", "missing what to show");
 	subject = argv[optind];
-	if (strcmp(subject, "macs") == 0) {
+	for (size_t i = 0; i < cli_show_subject_count; i++) {
+		const struct cli_show_subject *sub = cli_show_subjects[i];
+		if (strcmp(subject, sub->name) != 0)
+			continue;
+		if (sub->arg == NULL && argc - optind > 1)
+			return cli_usage_error("show", "unexpected argument \"%s\"",
+			                       argv[optind + 1]);
 		if (argc - optind > 2)
-			return cli_usage_error("show", "show macs takes at most one SEGMENT");
-		return cli_show_macs(cli, argc - optind == 2 ? argv[optind + 1] : NULL);
+			return cli_usage_error("show", "show %s takes at most one %s", sub->name,
+			                       sub->arg);
+		return sub->run(cli, argc - optind == 2 ? argv[optind + 1] : NULL);
 	}
-	if (strcmp(subject, "remote") == 0) {
-		if (argc - optind > 2)
-			return cli_usage_error("show", "show remote takes at most one SEGMENT");
-		return cli_show_remote(cli, argc - optind == 2 ? argv[optind + 1] : NULL);
-	}
-	if (argc - optind > 1)
-		return cli_usage_error("show", "unexpected argument \"%s\"", argv[optind + 1]);
-	if (strcmp(subject, "tunnels") == 0)
-		return cli_show_tunnels(cli);
-	if (strcmp(subject, "engine") == 0)
-		return cli_show_engine(cli);
-	if (strcmp(subject, "config") == 0)
-		return cli_show_config(cli);
-	if (strcmp(subject, "ports") == 0)
-		return cli_show_ports(cli);
-	if (strcmp(subject, "segments") == 0)
-		return cli_show_segments(cli);
-	if (strcmp(subject, "graph") == 0)
-		return cli_show_graph(cli);
-	if (strcmp(subject, "stats") == 0)
-		return cli_show_stats(cli);
-	if (strcmp(subject, "drops") == 0)
-		return cli_show_drops(cli);
-	if (strcmp(subject, "fw") == 0)
-		return cli_show_fw(cli);
 	return cli_usage_error("show", "cannot show \"%s\"", subject);
 }
+
+static const struct cli_show_subject core_subjects[] = {
+    {"engine", cli_show_engine, NULL, "version, node name, workers, config generation, uptime"},
+    {"config", cli_show_config, NULL, "the running config, as YAML that `apply` accepts"},
+    {"ports", cli_show_ports, NULL, "ports with kind, segment, VLANs, link and counters"},
+    {"graph", cli_show_graph, NULL, "the packet graph: each node and the nodes it feeds"},
+    {"stats", cli_show_stats, NULL,
+     "port counters, per-node calls/packets/cycles, drops by reason"},
+    {"drops", cli_show_drops, NULL, "packets dropped, by node and reason"},
+};
+
+const struct cli_service cli_core_show = {
+    .subjects = core_subjects,
+    .nb_subjects = sizeof(core_subjects) / sizeof(core_subjects[0]),
+};

@@ -110,8 +110,9 @@ cli_print_drops(json_t *drops, bool all)
 }
 
 int
-cli_show_stats(struct cli *cli)
+cli_show_stats(struct cli *cli, const char *arg)
 {
+	(void)arg;
 	json_t *result;
 	int status = cli_call(cli, "stats.show", NULL, &result);
 
@@ -131,8 +132,9 @@ cli_show_stats(struct cli *cli)
 }
 
 int
-cli_show_drops(struct cli *cli)
+cli_show_drops(struct cli *cli, const char *arg)
 {
+	(void)arg;
 	json_t *result;
 	int status = cli_call(cli, "stats.show", NULL, &result);
 

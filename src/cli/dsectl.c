@@ -4,6 +4,8 @@
  * JSON-RPC API (docs/api.md), so anything done here can be scripted against the API as well.
  */
 #include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -15,26 +17,13 @@
 #define DSE_VERSION "unknown"
 #endif
 
-const struct cli_command cli_commands[] = {
+/* The core's commands before the services' ... */
+static const struct cli_command core_head[] = {
     {"apply", cli_cmd_apply, "apply -f FILE",
      "Replace the engine's desired state with the YAML file FILE (\"-\" reads standard\n"
      "input). Nothing changes if the file has any error; each is printed as\n"
      "FILE:LINE: FIELD: MESSAGE. Prints the ports added, removed and changed."},
-    {"show", cli_cmd_show,
-     "show engine|config|ports|segments|graph|stats|drops|tunnels|fw [--all]\n"
-     "show macs [SEGMENT]\n"
-     "show remote [SEGMENT]",
-     "engine    version, node name, workers, config generation, uptime\n"
-     "config    the running config, as YAML that `apply` accepts\n"
-     "ports     ports with kind, segment, VLANs, link and counters\n"
-     "segments  segments with VNI, ports and number of MACs\n"
-     "macs      the MAC table, optionally of one segment\n"
-     "graph     the packet graph: each node and the nodes it feeds\n"
-     "stats     port counters, per-node calls/packets/cycles, drops by reason\n"
-     "drops     packets dropped, by node and reason\n"
-     "tunnels   this host's TEP; remote TEPs with next hop, bindings, counters\n"
-     "remote    remote workload bindings (static, learned), optionally of one segment\n"
-     "--all     (stats, drops) list drop reasons at zero too"},
+    {"show", cli_cmd_show, "", ""}, /* usage and help made from the subjects */
     {"port", cli_cmd_port,
      "port add NAME --kind KIND [--segment S] [--iface I] [--path P] [--tx-path P]\n"
      "         [--devargs D] [--mac M] [--mtu N] [--queues N] [--infinite-rx]\n"
@@ -44,39 +33,109 @@ const struct cli_command cli_commands[] = {
      "af_xdp, vhost-user, memif, pcap, null or devargs; the fields are those of a\n"
      "`ports` entry in the YAML file. --vlan may be repeated."},
     {"stats", cli_cmd_stats, "stats clear", "Reset port, node and drop counters to zero."},
-    {"fw", cli_cmd_fw, "fw show\nfw apply -f FILE [--revalidate]\nfw revalidate",
-     "show        firewall rules with hit counters (same as `show fw`)\n"
-     "apply       apply a config; with --revalidate, established connections are\n"
-     "            re-decided by the new rules (otherwise they keep their verdict)\n"
-     "revalidate  re-decide established connections by the current rules"},
-    {"ct", cli_cmd_ct,
-     "ct show [--address PREFIX] [--port N] [--protocol P] [--state S] [--limit N]\n"
-     "ct flush [--address PREFIX] [--port N] [--protocol P] [--state S]",
-     "List or remove tracked connections, all or those matching every filter given.\n"
-     "P is tcp, udp, icmp or icmpv6; S a state such as established or time-wait."},
+};
+
+/* ... and after them. */
+static const struct cli_command core_tail[] = {
     {"call", cli_cmd_call, "call METHOD [JSON]",
      "Call an API method with JSON params (an object or array) and print the result\n"
      "as JSON. See docs/api.md for the methods."},
     {"help", cli_cmd_help, "help [COMMAND]", "Print help for all commands or one command."},
 };
 
-const size_t cli_command_count = sizeof(cli_commands) / sizeof(cli_commands[0]);
+#define CLI_MAX_COMMANDS 64
+#define CLI_MAX_SUBJECTS 64
+
+static const struct cli_command *command_table[CLI_MAX_COMMANDS];
+static const struct cli_show_subject *subject_table[CLI_MAX_SUBJECTS];
+const struct cli_command *const *cli_commands = command_table;
+size_t cli_command_count;
+const struct cli_show_subject *const *cli_show_subjects = subject_table;
+size_t cli_show_subject_count;
+
+static struct cli_command show_command;
+static char show_usage[1024];
+static char show_help[4096];
+
+static void
+add_subjects(const struct cli_service *part)
+{
+	for (size_t i = 0; i < part->nb_subjects && cli_show_subject_count < CLI_MAX_SUBJECTS; i++)
+		subject_table[cli_show_subject_count++] = &part->subjects[i];
+}
+
+static void
+add_command(const struct cli_command *c)
+{
+	if (cli_command_count < CLI_MAX_COMMANDS)
+		command_table[cli_command_count++] = c;
+}
+
+/* Assembles the command table and `show`'s subjects, usage and help from the core's parts and
+ * every service's. */
+static void
+cli_tables_init(void)
+{
+	add_subjects(&cli_core_show);
+	for (size_t s = 0; s < cli_service_count; s++)
+		add_subjects(cli_services[s]);
+
+	size_t u = 0, h = 0;
+	u += (size_t)snprintf(show_usage + u, sizeof(show_usage) - u, "show ");
+	bool first = true;
+	for (size_t i = 0; i < cli_show_subject_count && u < sizeof(show_usage); i++) {
+		if (subject_table[i]->arg != NULL)
+			continue;
+		u += (size_t)snprintf(show_usage + u, sizeof(show_usage) - u, "%s%s",
+		                      first ? "" : "|", subject_table[i]->name);
+		first = false;
+	}
+	if (u < sizeof(show_usage))
+		u += (size_t)snprintf(show_usage + u, sizeof(show_usage) - u, " [--all]");
+	for (size_t i = 0; i < cli_show_subject_count && u < sizeof(show_usage); i++)
+		if (subject_table[i]->arg != NULL)
+			u += (size_t)snprintf(show_usage + u, sizeof(show_usage) - u,
+			                      "\nshow %s [%s]", subject_table[i]->name,
+			                      subject_table[i]->arg);
+	for (size_t i = 0; i < cli_show_subject_count && h < sizeof(show_help); i++)
+		h += (size_t)snprintf(show_help + h, sizeof(show_help) - h, "%-9s %s\n",
+		                      subject_table[i]->name, subject_table[i]->help);
+	if (h < sizeof(show_help))
+		snprintf(show_help + h, sizeof(show_help) - h, "%-9s %s", "--all",
+		         "(stats, drops) list drop reasons at zero too");
+
+	for (size_t i = 0; i < sizeof(core_head) / sizeof(core_head[0]); i++) {
+		if (core_head[i].run == cli_cmd_show) {
+			show_command = core_head[i];
+			show_command.usage = show_usage;
+			show_command.help = show_help;
+			add_command(&show_command);
+		} else {
+			add_command(&core_head[i]);
+		}
+	}
+	for (size_t s = 0; s < cli_service_count; s++)
+		for (size_t i = 0; i < cli_services[s]->nb_commands; i++)
+			add_command(&cli_services[s]->commands[i]);
+	for (size_t i = 0; i < sizeof(core_tail) / sizeof(core_tail[0]); i++)
+		add_command(&core_tail[i]);
+}
 
 /* Returns the command called name, or NULL. */
 static const struct cli_command *
 cli_find_command(const char *name)
 {
 	for (size_t i = 0; i < cli_command_count; i++)
-		if (strcmp(cli_commands[i].name, name) == 0)
-			return &cli_commands[i];
+		if (strcmp(cli_commands[i]->name, name) == 0)
+			return cli_commands[i];
 	return NULL;
 }
 
-/* Prints text with every line indented by indent spaces. */
+/* Prints text (NULL: nothing) with every line indented by indent spaces. */
 static void
 cli_print_indented(FILE *out, const char *text, int indent)
 {
-	while (*text != '\0') {
+	while (text != NULL && *text != '\0') {
 		size_t len = strcspn(text, "\n");
 
 		fprintf(out, "%*s%.*s\n", indent, "", (int)len, text);
@@ -116,8 +175,8 @@ cli_print_help(FILE *out, const char *name)
 	      "commands:\n",
 	      out);
 	for (size_t i = 0; i < cli_command_count; i++) {
-		cli_print_indented(out, cli_commands[i].usage, 2);
-		cli_print_indented(out, cli_commands[i].help, 6);
+		cli_print_indented(out, cli_commands[i]->usage, 2);
+		cli_print_indented(out, cli_commands[i]->help, 6);
 		fputc('\n', out);
 	}
 	fputs("Options of a command may follow it (show --all, port add --json, ...).\n"
@@ -174,6 +233,7 @@ main(int argc, char **argv)
 	const char *env = getenv(CLI_SOCKET_ENV);
 	int option, status;
 
+	cli_tables_init();
 	cli.socket_path = env != NULL && env[0] != '\0' ? env : CLI_DEFAULT_SOCKET;
 	opterr = 0;
 	/* "+": stop at the command, whose own options are parsed by the command. */

@@ -12,16 +12,17 @@
 #include <rte_graph_worker.h>
 #include <rte_mbuf.h>
 
+#include "core/arc.h"
 #include "core/drop.h"
 #include "core/node_util.h"
 #include "net/eth.h"
 #include "net/parse.h"
 
 enum classify_next {
-	CLASSIFY_NEXT_SWITCH,
+	CLASSIFY_NEXT_SWITCH, /* the L2 arc */
 	CLASSIFY_NEXT_DROP,
-	CLASSIFY_NEXT_OVERLAY,
-	CLASSIFY_NEXT_ARP,
+	CLASSIFY_NEXT_OVERLAY, /* the underlay arc: frames of an uplink */
+	CLASSIFY_NEXT_ARP,     /* the L2 ARP arc: ARP of a segment with arp_intercept */
 	CLASSIFY_NEXT_COUNT,
 };
 
@@ -93,8 +94,8 @@ classify_next(const struct dse_snapshot *s, struct rte_mbuf *m, enum dse_drop_re
 		return CLASSIFY_NEXT_DROP;
 	if (unlikely(meta->segment == DSE_NO_SEGMENT))
 		return CLASSIFY_NEXT_OVERLAY;
-	if (unlikely(meta->ethertype == NET_ETHERTYPE_ARP) && s->overlay != NULL &&
-	    s->segments[meta->segment].vni != 0)
+	if (unlikely(meta->ethertype == NET_ETHERTYPE_ARP) &&
+	    s->segments[meta->segment].arp_intercept)
 		return CLASSIFY_NEXT_ARP;
 	return CLASSIFY_NEXT_SWITCH;
 }
@@ -143,24 +144,39 @@ classify_process(struct rte_graph *graph, struct rte_node *node, void **objs, ui
 	return nb_objs;
 }
 
-static int
-classify_init(const struct rte_graph *graph, struct rte_node *node)
-{
-	return dse_node_bind_worker(graph, node);
-}
-
 static struct rte_node_register classify_node = {
     .process = classify_process,
     .name = "dse-classify",
-    .init = classify_init,
+    .init = dse_node_bind_worker,
     .nb_edges = CLASSIFY_NEXT_COUNT,
     .next_nodes =
         {
-            [CLASSIFY_NEXT_SWITCH] = "dse-switch",
+            /* The arcs' first nodes are wired by core/arc.c. */
+            [CLASSIFY_NEXT_SWITCH] = "dse-drop",
             [CLASSIFY_NEXT_DROP] = "dse-drop",
-            [CLASSIFY_NEXT_OVERLAY] = "dse-overlay-input",
-            [CLASSIFY_NEXT_ARP] = "dse-overlay-arp",
+            [CLASSIFY_NEXT_OVERLAY] = "dse-drop",
+            [CLASSIFY_NEXT_ARP] = "dse-drop",
         },
 };
 
 RTE_NODE_REGISTER(classify_node);
+
+static struct dse_arc_entry classify_l2 = {
+    .node = "dse-classify",
+    .edge = CLASSIFY_NEXT_SWITCH,
+    .arc = DSE_ARC_L2,
+};
+static struct dse_arc_entry classify_underlay = {
+    .node = "dse-classify",
+    .edge = CLASSIFY_NEXT_OVERLAY,
+    .arc = DSE_ARC_UNDERLAY,
+};
+static struct dse_arc_entry classify_arp = {
+    .node = "dse-classify",
+    .edge = CLASSIFY_NEXT_ARP,
+    .arc = DSE_ARC_L2_ARP,
+};
+
+DSE_ARC_ENTRY(classify_l2);
+DSE_ARC_ENTRY(classify_underlay);
+DSE_ARC_ENTRY(classify_arp);

@@ -21,16 +21,10 @@ drop_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16
 	return nb_objs;
 }
 
-static int
-drop_init(const struct rte_graph *graph, struct rte_node *node)
-{
-	return dse_node_bind_worker(graph, node);
-}
-
 static struct rte_node_register drop_node = {
     .process = drop_process,
     .name = "dse-drop",
-    .init = drop_init,
+    .init = dse_node_bind_worker,
     .nb_edges = 0,
 };
 

@@ -1,6 +1,7 @@
 /*
- * The engine's control side: start-up (pool, RCU, MAC table, worker graphs), turning desired
- * state into running ports and a published snapshot, and the periodic work (clock, MAC aging).
+ * The engine's control side: start-up (pool, RCU, services, worker graphs), turning desired
+ * state into running ports and a published snapshot, and the periodic work (clock, then each
+ * service's tick). Services are reached only through the registry (core/service.h).
  * Every change follows one order, so no packet is lost on ports the change does not touch:
  * create what is new, publish a snapshot that uses it, wait until no worker can hold the old
  * snapshot, then remove what is gone.
@@ -18,11 +19,12 @@
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
 
+#include "core/inject.h"
+#include "core/neigh.h"
 #include "core/port.h"
+#include "core/service.h"
 #include "core/worker.h"
-#include "firewall/fw.h"
-#include "overlay/overlay.h"
-#include "switch/mac_table.h"
+#include "flow/flow.h"
 
 #define ENGINE_POOL_CACHE 256
 
@@ -37,8 +39,9 @@ snapshot_free(struct dse_snapshot *s)
 		return;
 	for (unsigned p = 0; p < DSE_MAX_PORTS; p++)
 		free(s->ports[p].vlan_segment);
-	fw_snapshot_free(s->fw);
-	overlay_snap_free(s->overlay);
+	for (unsigned i = 0; i < DSE_NB_SERVICES; i++)
+		if (dse_services[i]->part_free != NULL)
+			dse_services[i]->part_free(s->part[i]);
 	free(s);
 }
 
@@ -96,21 +99,20 @@ find_segment_slot(char names[DSE_MAX_SEGMENTS][DSE_NAME_MAX], const char *name)
 
 /* Builds the snapshot of cfg over the current port slots and the given segment slots. */
 static struct dse_snapshot *
-snapshot_build(const struct dse_engine *e, const struct dse_config *cfg,
+snapshot_build(struct dse_engine *e, const struct dse_config *cfg,
                char names[DSE_MAX_SEGMENTS][DSE_NAME_MAX])
 {
 	struct dse_snapshot *s = calloc(1, sizeof(*s));
 	if (s == NULL)
 		return NULL;
 	s->generation = e->generation + 1;
-	s->macs = e->macs;
-	s->mac_refresh_s = 1;
 	s->idle_sleep_us = cfg->idle_sleep_us;
 
 	for (unsigned i = 0; i < cfg->nb_segments; i++) {
 		int seg = find_segment_slot(names, cfg->segments[i].name);
 		s->segments[seg].active = true;
 		s->segments[seg].vni = cfg->segments[i].vni;
+		s->segments[seg].zone = (uint16_t)seg;
 	}
 	for (unsigned p = 0; p < DSE_MAX_PORTS; p++) {
 		const struct dse_port *port = &e->ports[p];
@@ -182,11 +184,12 @@ snapshot_build(const struct dse_engine *e, const struct dse_config *cfg,
 			rq->queue = q;
 		}
 	}
-	if (overlay_ctl_build(e, cfg, names, s) < 0 ||
-	    fw_snapshot_build((struct dse_engine *)e, s, cfg) < 0) {
-		snapshot_free(s);
-		return NULL;
-	}
+	for (unsigned i = 0; i < DSE_NB_SERVICES; i++)
+		if (dse_services[i]->build != NULL &&
+		    dse_services[i]->build(e, cfg, names, s) < 0) {
+			snapshot_free(s);
+			return NULL;
+		}
 	return s;
 }
 
@@ -240,12 +243,6 @@ free_port_slot(const struct dse_engine *e, const bool *reserved)
 	return -1;
 }
 
-static uint64_t
-static_mac_key(char names[DSE_MAX_SEGMENTS][DSE_NAME_MAX], const struct dse_static_mac *sm)
-{
-	return mac_key_make((uint16_t)find_segment_slot(names, sm->segment), sm->mac);
-}
-
 int
 engine_apply(struct dse_engine *e, const struct dse_config *cfg, struct dse_apply_result *result,
              struct dse_config_errors *errs)
@@ -263,12 +260,7 @@ engine_apply(struct dse_engine *e, const struct dse_config *cfg, struct dse_appl
 		             "the worker count cannot change while the engine runs (running: %u); "
 		             "restart dsed",
 		             e->nb_workers);
-	if (old != NULL && cfg->mac_table_size != old->mac_table_size)
-		config_error(
-		    errs, 0, "switch.mac-table-size",
-		    "the MAC table size cannot change while the engine runs (running: %u); "
-		    "restart dsed",
-		    old->mac_table_size);
+	DSE_SERVICES_CALL(check, e, cfg, errs);
 	if (errs->count)
 		return -EINVAL;
 	if (assign_segments(e, cfg, names) < 0) {
@@ -376,38 +368,13 @@ engine_apply(struct dse_engine *e, const struct dse_config *cfg, struct dse_appl
 		for (int slot = 0; slot < DSE_MAX_PORTS; slot++)
 			if (!e->ports[slot].used &&
 			    strcmp(e->ports[slot].config.name, removed[r].config.name) == 0)
-				mac_table_flush(e->macs, slot, -1, true);
+				DSE_SERVICES_CALL(port_removed, e, (unsigned)slot);
 	}
 	for (int seg = 0; seg < DSE_MAX_SEGMENTS; seg++)
 		if (e->segment_names[seg][0] && names[seg][0] == '\0')
-			mac_table_flush(e->macs, -1, seg, true);
-
-	/* Static MACs: drop the ones that went away, then (re)install all of the new config's. */
-	if (old != NULL)
-		for (unsigned i = 0; i < old->nb_static_macs; i++) {
-			const struct dse_static_mac *sm = &old->static_macs[i];
-			int seg = engine_segment_index(e, sm->segment);
-			if (seg < 0)
-				continue;
-			bool kept = false;
-			for (unsigned j = 0; j < cfg->nb_static_macs && !kept; j++)
-				kept = strcmp(cfg->static_macs[j].segment, sm->segment) == 0 &&
-				       memcmp(cfg->static_macs[j].mac, sm->mac, 6) == 0;
-			if (!kept)
-				mac_table_delete(e->macs, mac_key_make((uint16_t)seg, sm->mac));
-		}
+			DSE_SERVICES_CALL(segment_removed, e, (unsigned)seg);
 	memcpy(e->segment_names, names, sizeof(names));
-	overlay_ctl_apply(e, old, cfg);
-	for (unsigned i = 0; i < cfg->nb_static_macs; i++) {
-		const struct dse_static_mac *sm = &cfg->static_macs[i];
-		int port = engine_port_index(e, sm->port);
-		if (port < 0 || mac_table_add_static(e->macs, static_mac_key(names, sm),
-		                                     (uint16_t)port, dse_now_s) < 0)
-			fprintf(stderr,
-			        "dsed: static MAC of static-macs[%u] not installed: table "
-			        "full\n",
-			        i);
-	}
+	DSE_SERVICES_CALL(apply, e, old, cfg);
 
 	if (e->config == NULL) {
 		e->config = calloc(1, sizeof(*e->config));
@@ -471,12 +438,12 @@ engine_port_del(struct dse_engine *e, const char *name, struct dse_config_errors
 		if ((int)i != idx)
 			next.ports[kept++] = e->config->ports[i];
 	next.nb_ports = (uint16_t)kept;
-	/* Static MACs pinned to the port go with it. */
-	kept = 0;
-	for (unsigned i = 0; i < e->config->nb_static_macs; i++)
-		if (strcmp(e->config->static_macs[i].port, name) != 0)
-			next.static_macs[kept++] = e->config->static_macs[i];
-	next.nb_static_macs = (uint16_t)kept;
+	if (next.nb_static_macs > 0)
+		memcpy(next.static_macs, e->config->static_macs,
+		       next.nb_static_macs * sizeof(next.static_macs[0]));
+	/* Each service drops what of the new copy refers to the port (the switch: its static
+	 * MACs). */
+	DSE_SERVICES_CALL(config_port_del, &next, name);
 	struct dse_apply_result result;
 	int rc = engine_apply(e, &next, &result, errs);
 	free(next.ports);
@@ -487,15 +454,10 @@ engine_port_del(struct dse_engine *e, const char *name, struct dse_config_errors
 void
 engine_tick(struct dse_engine *e)
 {
-	static uint32_t last_aging;
 	uint32_t now = (uint32_t)((rte_rdtsc() - e->start_tsc) / rte_get_tsc_hz());
 	__atomic_store_n(&dse_now_s, now, __ATOMIC_RELAXED);
-	if (e->config && e->config->mac_aging_s && now != last_aging) {
-		last_aging = now;
-		mac_table_age(e->macs, now, e->config->mac_aging_s);
-	}
-	fw_tick(e);
-	overlay_ctl_tick(e);
+	neigh_input();
+	DSE_SERVICES_CALL(tick, e);
 }
 
 int
@@ -530,11 +492,25 @@ engine_init(struct dse_engine *e, const struct dse_config *initial)
 	e->qsbr = rte_zmalloc("dse_qsbr", qsz, RTE_CACHE_LINE_SIZE);
 	if (e->qsbr == NULL || rte_rcu_qsbr_init(e->qsbr, e->nb_workers) != 0)
 		return -ENOMEM;
-	e->macs = mac_table_create(initial->mac_table_size);
-	if (e->macs == NULL)
+	if (inject_init() < 0 || neigh_init() < 0)
 		return -ENOMEM;
-	if (fw_init(e, initial) < 0 || overlay_ctl_init(e) < 0)
-		return -ENOMEM;
+	for (unsigned i = 0; i < DSE_NB_SERVICES; i++) {
+		const struct dse_service *svc = dse_services[i];
+		if (svc->flow_state_size == 0)
+			continue;
+		*svc->flow_state_offset = flow_reserve(svc->flow_state_size);
+		if (*svc->flow_state_offset < 0) {
+			fprintf(stderr, "dsed: no room in flow entries for the %s service\n",
+			        svc->name);
+			return -ENOSPC;
+		}
+	}
+	for (unsigned i = 0; i < DSE_NB_SERVICES; i++)
+		if (dse_services[i]->init != NULL && dse_services[i]->init(e, initial) < 0) {
+			fprintf(stderr, "dsed: the %s service did not start\n",
+			        dse_services[i]->name);
+			return -ENOMEM;
+		}
 	/* An empty snapshot, so that workers always have one. */
 	char none[DSE_MAX_SEGMENTS][DSE_NAME_MAX];
 	memset(none, 0, sizeof(none));
@@ -574,10 +550,12 @@ engine_fini(struct dse_engine *e)
 	worker_graphs_destroy(e);
 	snapshot_free(e->snap);
 	e->snap = NULL;
-	overlay_ctl_fini(e);
-	mac_table_destroy(e->macs);
-	e->macs = NULL;
-	fw_fini(e);
+	for (unsigned i = DSE_NB_SERVICES; i-- > 0;)
+		if (dse_services[i]->fini != NULL)
+			dse_services[i]->fini(e);
+	flow_table_destroy();
+	neigh_fini();
+	inject_fini();
 	rte_free(e->qsbr);
 	rte_mempool_free(e->pool);
 	config_free(e->config);

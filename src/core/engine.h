@@ -18,7 +18,6 @@
 
 struct rte_graph;
 struct rte_ring;
-struct mac_table;
 
 /* Counters a worker writes and the control thread reads (relaxed; one writer each). */
 struct dse_worker_counters {
@@ -27,13 +26,10 @@ struct dse_worker_counters {
 	uint64_t rx_packets;                     /* packets received by this worker */
 	uint64_t busy_polls;                     /* poll rounds that found packets */
 	uint64_t idle_polls;                     /* poll rounds that found none */
-	uint64_t macs_learned;                   /* new MAC entries */
-	uint64_t macs_moved;                     /* MACs that moved to another port */
-	uint64_t mac_table_full;                 /* addresses not learned: table full */
 	uint64_t handed_off;                     /* packets passed to another worker to send */
-	uint64_t flooded;                        /* frames flooded */
-	uint64_t latency_hist[64];               /* rx->tx time per burst, log2-linear buckets */
-	uint64_t latency_samples;                /* entries in latency_hist */
+	uint64_t injected;         /* frames of the control thread sent (dse-inject) */
+	uint64_t latency_hist[64]; /* rx->tx time per burst, log2-linear buckets */
+	uint64_t latency_samples;  /* entries in latency_hist */
 };
 
 /* One worker lcore. */
@@ -71,7 +67,6 @@ struct dse_engine {
 	struct rte_rcu_qsbr *qsbr;            /* workers' quiescent state */
 	struct dse_snapshot *snap;            /* published snapshot (atomic pointer) */
 	uint64_t generation;                  /* generation of the published snapshot */
-	struct mac_table *macs;               /* MAC table of all segments */
 	struct dse_port ports[DSE_MAX_PORTS]; /* port slots */
 	char segment_names[DSE_MAX_SEGMENTS][DSE_NAME_MAX]; /* segment slots, "" = free */
 	volatile bool stop;                                 /* workers leave their loop when set */
@@ -84,7 +79,7 @@ extern struct dse_engine dse_engine;
 /* Seconds since the engine started; advanced by the control thread, read by workers. */
 extern uint32_t dse_now_s;
 
-/* Creates the pool, RCU state, MAC table and worker graphs. Needs EAL up. */
+/* Creates the pool, RCU state, the services' state and worker graphs. Needs EAL up. */
 int engine_init(struct dse_engine *e, const struct dse_config *initial);
 /* Launches the workers on their lcores. */
 int engine_start_workers(struct dse_engine *e);
@@ -111,7 +106,8 @@ int engine_port_add(struct dse_engine *e, const struct dse_port_config *pc,
                     struct dse_config_errors *errs);
 int engine_port_del(struct dse_engine *e, const char *name, struct dse_config_errors *errs);
 
-/* Periodic control work: clock, MAC aging. Called by the control loop about every 100 ms. */
+/* Periodic control work: clock, then every service's tick. Called by the control loop about
+ * every 100 ms. */
 void engine_tick(struct dse_engine *e);
 
 /* Index of a port / segment slot by name, or -1. */

@@ -24,7 +24,8 @@ dse_node_ctx(struct rte_node *node)
 	return (struct dse_node_ctx *)node->ctx;
 }
 
-/* Node init callback body: binds the node to its worker by the graph's name. Returns 0 or -1. */
+/* Node init callback (or its first step): binds the node to its worker by the graph's name.
+ * Returns 0 or -1. */
 int dse_node_bind_worker(const struct rte_graph *graph, struct rte_node *node);
 
 /*

@@ -12,6 +12,7 @@
 
 #include <rte_ethdev.h>
 
+#include "core/dse_services.h"
 #include "mgmt/config.h"
 
 #define DSE_NO_SEGMENT         UINT16_MAX /* port carries no untagged segment */
@@ -19,10 +20,6 @@
 #define DSE_UNTAGGED           0          /* segment_vlan[]: segment carried untagged */
 #define DSE_MAX_RXQ_PER_WORKER 256
 #define DSE_HANDOFF            UINT16_MAX /* txq[]: no queue of its own, hand off */
-
-struct mac_table;
-struct fw_snapshot;
-struct overlay_snap;
 
 /* A port as the data path sees it, indexed by engine port index (a stable slot). */
 struct dse_snap_port {
@@ -48,10 +45,14 @@ struct dse_flood_member {
 
 /* A segment as the data path sees it, indexed by segment index (a stable slot). */
 struct dse_snap_segment {
-	bool active;                                  /* exists in this snapshot */
-	uint32_t vni;                                 /* virtual network id, 0 if none */
-	uint16_t nb_flood;                            /* entries used in flood */
-	uint16_t nb_remote_teps;                      /* remote TEPs its floods go to */
+	bool active;             /* exists in this snapshot */
+	uint32_t vni;            /* virtual network id, 0 if none */
+	uint16_t zone;           /* flow-table zone (routing domain): addresses repeat only across
+	                            zones; each segment is its own until a router joins segments */
+	uint16_t nb_flood;       /* entries used in flood */
+	uint16_t nb_remote_teps; /* remote TEPs its floods go to */
+	bool arp_intercept; /* its ARP goes to the classifier's ARP edge first (a service answers
+	                       some requests itself), not straight to the switch */
 	struct dse_flood_member flood[DSE_MAX_PORTS]; /* ports carrying the segment */
 };
 
@@ -71,8 +72,7 @@ struct dse_snap_handoff {
 /* Everything the nodes read, as one immutable object. */
 struct dse_snapshot {
 	uint64_t generation;    /* increases with every publish */
-	struct mac_table *macs; /* the MAC table (shared, not owned) */
-	uint32_t mac_refresh_s; /* seconds between age refreshes of a known MAC */
+	bool remote_ports;      /* a service carries frames to DSE_PORT_REMOTE ports */
 	uint32_t idle_sleep_us; /* sleep of a worker whose poll round found nothing */
 	uint16_t ethdev_to_port[RTE_MAX_ETHPORTS]; /* DPDK port id -> engine port index */
 	struct dse_snap_port ports[DSE_MAX_PORTS];
@@ -81,8 +81,8 @@ struct dse_snapshot {
 	struct dse_snap_rxq rxq[DSE_MAX_WORKERS][DSE_MAX_RXQ_PER_WORKER];
 	uint16_t nb_drain[DSE_MAX_WORKERS]; /* hand-off rings per worker */
 	struct dse_snap_handoff drain[DSE_MAX_WORKERS][DSE_MAX_RXQ_PER_WORKER];
-	struct fw_snapshot *fw; /* firewall rules and conntrack settings (firewall/fw.h), owned */
-	struct overlay_snap *overlay; /* the overlay's part (src/overlay/overlay.h), or NULL */
+	void *part[DSE_NB_SERVICES]; /* each service's part, by service id (core/service.h);
+	                                owned, freed by the service's part_free hook; may be NULL */
 };
 
 /* Frees a snapshot built by the control thread; accepts NULL. */

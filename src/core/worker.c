@@ -4,7 +4,9 @@
  * walk always sees one snapshot from start to end. A worker whose whole round found nothing may
  * sleep briefly (transport-node.idle-sleep-us), offline for RCU so it never delays a publish.
  */
+#include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <rte_graph.h>
@@ -12,32 +14,43 @@
 #include <rte_lcore.h>
 #include <rte_log.h>
 
+#include "core/arc.h"
 #include "core/engine.h"
 #include "core/worker.h"
 
-static const char *const worker_node_names[] = {
-    "dse-port-rx",        "dse-classify",    "dse-switch",        "dse-firewall",
-    "dse-port-tx",        "dse-drop",        "dse-overlay-input", "dse-overlay-encap",
-    "dse-overlay-ctl-tx", "dse-overlay-arp",
-};
+/* Every node of the engine is named dse-*; the graph takes all that are registered. */
+static const char *const worker_node_patterns[] = {"dse-*"};
 
 const char *const *
 worker_node_list(unsigned *count)
 {
-	*count = RTE_DIM(worker_node_names);
-	return worker_node_names;
+	/* The engine's registered nodes, in registration order; filled once. */
+	static const char *names[RTE_GRAPH_BURST_SIZE];
+	static unsigned nb;
+	if (nb == 0)
+		for (rte_node_t id = 0; id < rte_node_max_count() && nb < RTE_DIM(names); id++) {
+			const char *name = rte_node_id_to_name(id);
+			if (name != NULL && strncmp(name, "dse-", 4) == 0)
+				names[nb++] = name;
+		}
+	*count = nb;
+	return names;
 }
 
 int
 worker_graphs_create(struct dse_engine *e)
 {
+	static bool wired;
+	if (!wired && dse_arcs_wire() < 0)
+		return -1;
+	wired = true;
 	for (unsigned i = 0; i < e->nb_workers; i++) {
 		struct dse_worker *w = &e->workers[i];
 		char name[RTE_GRAPH_NAMESIZE];
 		struct rte_graph_param prm = {
 		    .socket_id = (int)rte_lcore_to_socket_id(w->lcore),
-		    .nb_node_patterns = RTE_DIM(worker_node_names),
-		    .node_patterns = (const char **)worker_node_names,
+		    .nb_node_patterns = RTE_DIM(worker_node_patterns),
+		    .node_patterns = (const char **)worker_node_patterns,
 		};
 		snprintf(name, sizeof(name), "dse-worker-%u", i);
 		rte_graph_t id = rte_graph_create(name, &prm);

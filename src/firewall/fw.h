@@ -16,7 +16,8 @@
 #include <stdint.h>
 
 #include "core/engine.h"
-#include "firewall/ct.h"
+#include "flow/ct.h"
+#include "flow/flow.h"
 
 #define FW_NO_CLASS      0xff /* port_class[]: the port is not filtered */
 #define FW_ACL_DIR_OUT   1    /* key dir: checked at the sending workload's port */
@@ -113,6 +114,33 @@ struct fw_snapshot {
 	uint32_t log_tokens_per_s;             /* log events per second per worker */
 };
 
+/* The firewall's part of a connection's entry (its bytes of the entry's service area). */
+struct fw_flow_state {
+	uint8_t verdict;   /* enum dse_fw_action cached for the connection */
+	uint8_t log;       /* the deciding rule asked for logging */
+	uint16_t pad;      /* zero */
+	uint32_t gen;      /* policy generation the cached rules come from */
+	uint32_t rule_out; /* compiled rule that allowed it at the sending port, 0 none */
+	uint32_t rule_in;  /* compiled rule that allowed it at the receiving port */
+};
+
+/* Offset of struct fw_flow_state in an entry's service area (reserved at init). */
+extern int fw_flow_offset;
+
+/* The firewall's part of entry e. */
+static inline struct fw_flow_state *
+fw_flow_of(struct ct_entry *e)
+{
+	return (struct fw_flow_state *)flow_service_state(e, fw_flow_offset);
+}
+
+/* The firewall's part of a snapshot (always present once built). */
+static inline const struct fw_snapshot *
+fw_snap_of(const struct dse_snapshot *s)
+{
+	return (const struct fw_snapshot *)s->part[DSE_SERVICE_FIREWALL];
+}
+
 /* Firewall counters of one worker (named per reason in fw_counter_names). */
 #define FW_COUNTERS(X)                                                                             \
 	X(NEW, "connections-new", "connections created")                                           \
@@ -143,16 +171,21 @@ int fw_init(struct dse_engine *e, const struct dse_config *cfg);
 void fw_fini(struct dse_engine *e);
 /* Builds the firewall part of snapshot s from cfg; on error the message names the field.
  * Returns 0 or -errno. */
-int fw_snapshot_build(struct dse_engine *e, struct dse_snapshot *s, const struct dse_config *cfg);
-void fw_snapshot_free(struct fw_snapshot *f);
+int fw_snapshot_build(struct dse_engine *e, const struct dse_config *cfg,
+                      char names[DSE_MAX_SEGMENTS][DSE_NAME_MAX], struct dse_snapshot *s);
+/* Frees a snapshot's firewall part (a struct fw_snapshot); accepts NULL. */
+void fw_snapshot_free(void *part);
 /* Periodic work: expiry slice, log ring drain. */
 void fw_tick(struct dse_engine *e);
 /* Republishes the snapshot so established connections are re-decided by the current rules. */
 int fw_revalidate(struct dse_engine *e);
-/* The connection table, for the API. */
-struct ct_table *fw_ct_table(void);
-/* Bytes of memory per tracked connection and in total. */
-size_t fw_ct_memory(void);
+/* The log (fw_logfile.c): the workers' event ring, the file events go to (reopened when the
+ * name changes), and writing the events waiting on the ring. */
+int fw_log_init(void);
+void fw_log_fini(void);
+struct rte_ring *fw_log_ring(void);
+void fw_log_set_file(const char *name);
+void fw_log_drain(const struct dse_engine *e, const struct fw_snapshot *f);
 /* Path of the log file set by dsed's --fw-log (default /var/log/dse/fw.json). */
 extern char fw_log_path[108];
 

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "firewall/fw.h"
-#include "mgmt/api.h"
+#include "firewall/fw_api.h"
 #include "mgmt/config.h"
 
 static json_t *
@@ -76,7 +76,7 @@ api_fw_show(json_t *params, struct rpc_error *err, void *ctx)
 	(void)err;
 	struct dse_engine *e = ctx;
 	const struct dse_fw_config *fw = &e->config->fw;
-	const struct fw_snapshot *f = e->snap->fw;
+	const struct fw_snapshot *f = fw_snap_of(e->snap);
 	json_t *sections = json_array(), *rules = json_array(), *counters = json_object();
 
 	/* Compiled rule indexes follow the config order: 1.., with section defaults after
@@ -125,10 +125,10 @@ api_fw_show(json_t *params, struct rpc_error *err, void *ctx)
 			sum += __atomic_load_n(&fw_worker_state[w].counters[c], __ATOMIC_RELAXED);
 		json_object_set_new(counters, names[c], json_integer((json_int_t)sum));
 	}
-	struct ct_table *t = fw_ct_table();
+	struct ct_table *t = flow_table();
 	struct fw_hits dh = f->nb_rules ? hits_of(e, f, 0) : (struct fw_hits){0};
 	uint32_t count = t ? __atomic_load_n(&t->count, __ATOMIC_RELAXED) : 0;
-	size_t mem = fw_ct_memory();
+	size_t mem = flow_table_memory();
 	json_t *conntrack = json_pack(
 	    "{s:I, s:I, s:I, s:I, s:I}", "connections", (json_int_t)count, "max_connections",
 	    (json_int_t)(t ? t->max_connections : 0), "slots", (json_int_t)(t ? t->nb_slots : 0),
@@ -213,15 +213,16 @@ entry_json(const struct dse_engine *e, const struct ct_entry *c)
 	inet_ntop(af, k->addr[o], src, sizeof(src));
 	inet_ntop(af, k->addr[!o], dst, sizeof(dst));
 	uint32_t now = dse_now_s;
-	const struct fw_snapshot *f = e->snap->fw;
-	uint32_t rule = c->rule_out < f->nb_rules ? c->rule_out : c->rule_in;
+	const struct fw_snapshot *f = fw_snap_of(e->snap);
+	const struct fw_flow_state *fs = fw_flow_of((struct ct_entry *)c);
+	uint32_t rule = fs->rule_out < f->nb_rules ? fs->rule_out : fs->rule_in;
 	return json_pack(
 	    "{s:i, s:i, s:s, s:i, s:s, s:i, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, "
 	    "s:I, s:I, s:I}",
 	    "family", k->family, "proto", k->proto, "src", src, "sport", ntohs(k->port[o]), "dst",
 	    dst, "dport", ntohs(k->port[!o]), "state", ct_state_name(c->state), "verdict",
-	    config_fw_action_name(c->verdict), "in_port", port_name(e, c->orig_in_port), "out_port",
-	    port_name(e, c->orig_out_port), "rule",
+	    config_fw_action_name(fs->verdict), "in_port", port_name(e, c->orig_in_port),
+	    "out_port", port_name(e, c->orig_out_port), "rule",
 	    (json_int_t)(rule < f->nb_rules ? f->rules[rule].id : 0), "age_s",
 	    (json_int_t)(now - c->created_s), "idle_s", (json_int_t)(now - c->last_s),
 	    "packets_orig", (json_int_t)c->packets[0], "packets_reply", (json_int_t)c->packets[1],
@@ -322,7 +323,7 @@ api_ct_show(json_t *params, struct rpc_error *err, void *ctx)
 	if (filter_parse(params, &flt, err) < 0)
 		return NULL;
 	flt.out = json_array();
-	struct ct_table *t = fw_ct_table();
+	struct ct_table *t = flow_table();
 	if (t)
 		ct_table_walk(t, e->qsbr, show_cb, &flt);
 	return json_pack("{s:I, s:I, s:o}", "connections",
@@ -337,7 +338,7 @@ api_ct_flush(json_t *params, struct rpc_error *err, void *ctx)
 	struct ct_filter flt = {.e = e};
 	if (filter_parse(params, &flt, err) < 0)
 		return NULL;
-	struct ct_table *t = fw_ct_table();
+	struct ct_table *t = flow_table();
 	uint32_t removed = t ? ct_table_walk(t, e->qsbr, flush_cb, &flt) : 0;
 	return json_pack("{s:I}", "removed", (json_int_t)removed);
 }

@@ -4,17 +4,16 @@
  * match wins: earlier rules get higher rte_acl priorities) into an IPv4 and an IPv6 rte_acl
  * context, and carries rule hit counters over from the previous snapshot. The contexts are
  * published with the snapshot and freed with it, after every worker has let go (RCU), so a
- * rule change never stops traffic. Also owns the connection table (created once), its sliced
- * expiry, and the log ring whose events it writes as Suricata EVE-style JSON lines.
+ * rule change never stops traffic. Also creates the flow table with the first policy (its
+ * size then fixed), drives its sliced expiry with the policy's timeouts, and has the log
+ * events written (fw_logfile.c).
  */
 #include "firewall/fw.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <rte_acl.h>
 #include <rte_lcore.h>
@@ -25,12 +24,8 @@
 #define FW_ACL_MAX_RULES (1u << 20) /* expanded rte_acl rules per context */
 
 struct fw_worker_state fw_worker_state[DSE_MAX_WORKERS];
-char fw_log_path[108] = "/var/log/dse/fw.json";
 
-static struct ct_table *ct_table;
-static struct rte_ring *log_ring;
-static FILE *log_file;
-static char log_file_name[108];
+int fw_flow_offset;
 static bool revalidate_next;
 static uint32_t acl_serial; /* makes rte_acl context names unique */
 
@@ -322,8 +317,9 @@ section_applies(const struct dse_engine *e, const struct dse_fw_section *s, unsi
 }
 
 void
-fw_snapshot_free(struct fw_snapshot *f)
+fw_snapshot_free(void *part)
 {
+	struct fw_snapshot *f = part;
 	if (f == NULL)
 		return;
 	for (unsigned c = 0; c < f->nb_classes; c++) {
@@ -384,27 +380,30 @@ carry_hits(struct fw_snapshot *f, const struct fw_snapshot *old, unsigned nb_wor
 }
 
 int
-fw_snapshot_build(struct dse_engine *e, struct dse_snapshot *s, const struct dse_config *cfg)
+fw_snapshot_build(struct dse_engine *e, const struct dse_config *cfg,
+                  char names[DSE_MAX_SEGMENTS][DSE_NAME_MAX], struct dse_snapshot *s)
 {
+	(void)names;
 	const struct dse_fw_config *fw = &cfg->fw;
 	struct fw_snapshot *f = calloc(1, sizeof(*f));
 	if (f == NULL)
 		return -ENOMEM;
-	s->fw = f;
+	s->part[DSE_SERVICE_FIREWALL] = f;
 	f->gen = (uint32_t)s->generation;
-	const struct fw_snapshot *old = e->snap ? e->snap->fw : NULL;
+	const struct fw_snapshot *old = e->snap ? fw_snap_of(e->snap) : NULL;
 	f->reval_gen = revalidate_next ? f->gen : old ? old->reval_gen : 0;
 	revalidate_next = false;
 	f->enabled = fw->enabled;
 	/* The table is made by the first policy (its size is then fixed), so an engine without a
 	 * firewall spends no memory on it. */
+	struct ct_table *ct_table = flow_table();
 	if (fw->enabled && ct_table == NULL) {
-		ct_table = ct_table_create(fw->ct.max_connections);
+		ct_table = flow_table_ensure(fw->ct.max_connections);
 		if (ct_table == NULL)
 			return -ENOMEM;
 	}
 	f->ct = ct_table;
-	f->log_ring = log_ring;
+	f->log_ring = fw_log_ring();
 	f->log_tokens_per_s =
 	    e->nb_workers ? (fw->log_rate + e->nb_workers - 1) / e->nb_workers : 0;
 	const struct dse_ct_config *c = &fw->ct;
@@ -418,14 +417,7 @@ fw_snapshot_build(struct dse_engine *e, struct dse_snapshot *s, const struct dse
 	if (ct_table && c->max_connections <= ct_table->nb_slots)
 		__atomic_store_n(&ct_table->max_connections, c->max_connections, __ATOMIC_RELAXED);
 	memset(f->port_class, FW_NO_CLASS, sizeof(f->port_class));
-	if (log_file_name[0] == '\0' ||
-	    strcmp(log_file_name, fw->log_file[0] ? fw->log_file : fw_log_path) != 0) {
-		if (log_file)
-			fclose(log_file);
-		log_file = NULL;
-		snprintf(log_file_name, sizeof(log_file_name), "%s",
-		         fw->log_file[0] ? fw->log_file : fw_log_path);
-	}
+	fw_log_set_file(fw->log_file[0] ? fw->log_file : fw_log_path);
 
 	/* Compiled rules: 0 = policy default, then config rules and section defaults in order. */
 	uint32_t nb = 1 + fw->nb_rules + fw->nb_sections;
@@ -531,36 +523,14 @@ fw_init(struct dse_engine *e, const struct dse_config *cfg)
 {
 	(void)e;
 	(void)cfg;
-	log_ring = rte_ring_create_elem("fw_log", sizeof(struct fw_log_event), FW_LOG_RING_SIZE,
-	                                (int)rte_socket_id(), RING_F_SC_DEQ);
-	if (log_ring == NULL)
-		return -ENOMEM;
-	return 0;
+	return fw_log_init();
 }
 
 void
 fw_fini(struct dse_engine *e)
 {
 	(void)e;
-	ct_table_destroy(ct_table);
-	ct_table = NULL;
-	rte_ring_free(log_ring);
-	log_ring = NULL;
-	if (log_file)
-		fclose(log_file);
-	log_file = NULL;
-}
-
-struct ct_table *
-fw_ct_table(void)
-{
-	return ct_table;
-}
-
-size_t
-fw_ct_memory(void)
-{
-	return ct_table ? ct_table_memory(ct_table) : 0;
+	fw_log_fini();
 }
 
 int
@@ -570,70 +540,12 @@ fw_revalidate(struct dse_engine *e)
 	return engine_publish(e);
 }
 
-static const char *
-proto_name(uint8_t proto)
-{
-	switch (proto) {
-	case 6:
-		return "TCP";
-	case 17:
-		return "UDP";
-	case 1:
-		return "ICMP";
-	case 58:
-		return "IPv6-ICMP";
-	default:
-		return NULL;
-	}
-}
-
-/* Writes one event as an EVE-style JSON line. */
-static void
-write_event(FILE *out, const struct dse_engine *e, const struct fw_snapshot *f,
-            const struct fw_log_event *ev)
-{
-	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN], ts[40], proto[8];
-	int af = ev->family == 6 ? AF_INET6 : AF_INET;
-	struct timespec now;
-	struct tm tm;
-
-	inet_ntop(af, ev->src, src, sizeof(src));
-	inet_ntop(af, ev->dst, dst, sizeof(dst));
-	clock_gettime(CLOCK_REALTIME, &now);
-	gmtime_r(&now.tv_sec, &tm);
-	size_t n = strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(ts + n, sizeof(ts) - n, ".%06ld+0000", now.tv_nsec / 1000);
-	const char *pn = proto_name(ev->proto);
-	if (pn == NULL) {
-		snprintf(proto, sizeof(proto), "%u", ev->proto);
-		pn = proto;
-	}
-	const struct fw_rule_info *r = ev->rule < f->nb_rules ? &f->rules[ev->rule] : NULL;
-	/* A remote end (a tunnel endpoint) is named "tunnel". */
-	const char *in = dse_port_is_remote(ev->in_port) ? "tunnel"
-	                 : ev->in_port < DSE_MAX_PORTS && e->ports[ev->in_port].used
-	                     ? e->ports[ev->in_port].config.name
-	                     : "";
-	const char *outp = dse_port_is_remote(ev->out_port) ? "tunnel"
-	                   : ev->out_port < DSE_MAX_PORTS && e->ports[ev->out_port].used
-	                       ? e->ports[ev->out_port].config.name
-	                       : "";
-	bool allowed = ev->action == DSE_FW_ALLOW;
-	fprintf(out,
-	        "{\"timestamp\":\"%s\",\"event_type\":\"%s\",\"src_ip\":\"%s\",\"src_port\":%u,"
-	        "\"dest_ip\":\"%s\",\"dest_port\":%u,\"proto\":\"%s\",\"in_iface\":\"%s\","
-	        "\"out_iface\":\"%s\",\"%s\":{\"action\":\"%s\",\"rule_id\":%u,"
-	        "\"direction\":\"%s\"%s}}\n",
-	        ts, allowed ? "flow" : "drop", src, ev->sport, dst, ev->dport, pn, in, outp,
-	        allowed ? "flow" : "drop", config_fw_action_name(ev->action), r ? r->id : 0,
-	        ev->dir == FW_ACL_DIR_IN ? "in" : "out", allowed ? ",\"state\":\"new\"" : "");
-}
-
 void
 fw_tick(struct dse_engine *e)
 {
 	static uint32_t last_expiry_s = UINT32_MAX;
-	const struct fw_snapshot *f = e->snap ? e->snap->fw : NULL;
+	const struct fw_snapshot *f = e->snap ? fw_snap_of(e->snap) : NULL;
+	struct ct_table *ct_table = flow_table();
 	if (f == NULL || ct_table == NULL)
 		return;
 	/* Expiry: a slice per tick, the whole table every few seconds, no pause anywhere. */
@@ -642,16 +554,5 @@ fw_tick(struct dse_engine *e)
 	(void)last_expiry_s;
 	ct_table_expire(ct_table, e->qsbr, &f->timeouts, now, slice);
 
-	struct fw_log_event ev[64];
-	unsigned n;
-	while ((n = rte_ring_dequeue_burst_elem(log_ring, ev, sizeof(ev[0]), RTE_DIM(ev), NULL)) >
-	       0) {
-		if (log_file == NULL && log_file_name[0])
-			log_file = fopen(log_file_name, "a");
-		if (log_file == NULL)
-			continue;
-		for (unsigned i = 0; i < n; i++)
-			write_event(log_file, e, f, &ev[i]);
-		fflush(log_file);
-	}
+	fw_log_drain(e, f);
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/engine.h"
+#include "core/service.h"
 #include "mgmt/config.h"
 #include "mgmt/config_json.h"
 
@@ -139,24 +140,37 @@ static const struct rpc_method methods[] = {
     {"port.add", api_port_add, "a port object as in the YAML ports list"},
     {"port.del", api_port_del, "{\"name\": NAME}"},
     {"ports.list", api_ports_list, ""},
-    {"segments.list", api_segments_list, ""},
-    {"macs.list", api_macs_list, "{\"segment\": NAME} (optional)"},
     {"graph.show", api_graph_show, ""},
     {"stats.show", api_stats_show, ""},
     {"stats.clear", api_stats_clear, ""},
     {"engine.info", api_engine_info, ""},
-    {"fw.show", api_fw_show, ""},
-    {"fw.revalidate", api_fw_revalidate, ""},
-    {"ct.show", api_ct_show,
-     "{\"address\": PREFIX, \"port\": N, \"protocol\": P, \"state\": S, \"limit\": N}"},
-    {"ct.flush", api_ct_flush, "{\"address\": PREFIX, \"port\": N, \"protocol\": P, \"state\": S}"},
-    {"tunnels.show", api_overlay_tunnels_show, ""},
-    {"remote.list", api_overlay_remote_list, "{\"segment\": NAME} (optional)"},
 };
 
 const struct rpc_method *
 api_methods(size_t *count)
 {
-	*count = sizeof(methods) / sizeof(methods[0]);
-	return methods;
+	/* The engine's own methods, then each service's, in the order of the service list. */
+	static struct rpc_method *table;
+	static size_t nb;
+	if (table == NULL) {
+		size_t n = sizeof(methods) / sizeof(methods[0]);
+		for (unsigned i = 0; i < DSE_NB_SERVICES; i++)
+			n += dse_services[i]->nb_methods;
+		table = calloc(n, sizeof(*table));
+		if (table == NULL) {
+			*count = 0;
+			return NULL;
+		}
+		memcpy(table, methods, sizeof(methods));
+		nb = sizeof(methods) / sizeof(methods[0]);
+		for (unsigned i = 0; i < DSE_NB_SERVICES; i++) {
+			if (dse_services[i]->nb_methods == 0)
+				continue;
+			memcpy(&table[nb], dse_services[i]->methods,
+			       dse_services[i]->nb_methods * sizeof(*table));
+			nb += dse_services[i]->nb_methods;
+		}
+	}
+	*count = nb;
+	return table;
 }

@@ -13,10 +13,10 @@
 #include "core/engine.h"
 #include "core/port.h"
 #include "core/port_tx.h"
+#include "core/service.h"
 #include "core/worker.h"
 #include "mgmt/api.h"
 #include "mgmt/config.h"
-#include "switch/mac_table.h"
 
 #define NODE_STATS_MAX 16
 
@@ -27,15 +27,6 @@ struct node_stat {
 };
 static struct node_stat node_base[NODE_STATS_MAX];
 static unsigned nb_node_base;
-
-static json_t *
-mac_string(const uint8_t mac[6])
-{
-	char s[18];
-	snprintf(s, sizeof(s), "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3],
-	         mac[4], mac[5]);
-	return json_string(s);
-}
 
 static json_t *
 port_json(const struct dse_engine *e, int slot)
@@ -66,7 +57,7 @@ port_json(const struct dse_engine *e, int slot)
 	json_t *o = json_pack(
 	    "{s:s, s:s, s:s, s:o, s:s, s:i, s:o, s:i, s:s, s:i, s:o}", "name", pc->name, "kind",
 	    config_port_kind_name(pc->kind), "segment", pc->segment, "vlans", vlans, "device",
-	    p->devargs, "ethdev", p->ethdev, "mac", mac_string(mac.addr_bytes), "mtu", pc->mtu,
+	    p->devargs, "ethdev", p->ethdev, "mac", rpc_json_mac(mac.addr_bytes), "mtu", pc->mtu,
 	    "link", link.link_status ? "up" : "down", "queues", p->nb_queues, "workers", workers);
 	static const char *const names[PS_COUNT] = {"rx_packets", "rx_bytes",   "rx_errors",
 	                                            "rx_missed",  "tx_packets", "tx_bytes",
@@ -91,89 +82,6 @@ api_ports_list(json_t *params, struct rpc_error *err, void *ctx)
 			json_array_append_new(ports, port_json(e, slot));
 	}
 	return json_pack("{s:o}", "ports", ports);
-}
-
-struct mac_walk {
-	const struct dse_engine *e;
-	int segment;   /* only this segment slot, or -1 */
-	json_t *macs;  /* output array */
-	uint32_t used; /* entries seen (all segments) */
-	uint32_t per_segment[DSE_MAX_SEGMENTS];
-};
-
-static int
-mac_visit(uint64_t key, uint64_t value, void *arg)
-{
-	struct mac_walk *mw = arg;
-	unsigned seg = (unsigned)(key >> 48);
-	mw->used++;
-	if (seg < DSE_MAX_SEGMENTS)
-		mw->per_segment[seg]++;
-	if (mw->macs == NULL || (mw->segment >= 0 && (int)seg != mw->segment))
-		return 0;
-	uint8_t mac[6];
-	for (int i = 0; i < 6; i++)
-		mac[i] = (uint8_t)(key >> (40 - 8 * i));
-	uint16_t port = mac_value_port(value);
-	const char *port_name =
-	    port < DSE_MAX_PORTS && mw->e->ports[port].used ? mw->e->ports[port].config.name : "?";
-	const char *seg_name = seg < DSE_MAX_SEGMENTS ? mw->e->segment_names[seg] : "?";
-	bool is_static = value & MAC_VALUE_STATIC;
-	uint32_t now = __atomic_load_n(&dse_now_s, __ATOMIC_RELAXED);
-	json_array_append_new(mw->macs,
-	                      json_pack("{s:s, s:o, s:s, s:s, s:i}", "segment", seg_name, "mac",
-	                                mac_string(mac), "port", port_name, "type",
-	                                is_static ? "static" : "learned", "age_s",
-	                                is_static ? 0 : (int)(now - mac_value_time(value))));
-	return 0;
-}
-
-json_t *
-api_macs_list(json_t *params, struct rpc_error *err, void *ctx)
-{
-	const struct dse_engine *e = ctx;
-	struct mac_walk mw = {.e = e, .segment = -1, .macs = json_array()};
-	json_t *seg = json_object_get(params, "segment");
-	if (seg != NULL) {
-		if (!json_is_string(seg) ||
-		    (mw.segment = engine_segment_index(e, json_string_value(seg))) < 0) {
-			json_decref(mw.macs);
-			rpc_error_field(err, "segment", "expected the name of a segment");
-			return NULL;
-		}
-	}
-	mac_table_walk(e->macs, mac_visit, &mw);
-	return json_pack("{s:o, s:I, s:I}", "macs", mw.macs, "capacity",
-	                 (json_int_t)e->macs->capacity, "used", (json_int_t)mw.used);
-}
-
-json_t *
-api_segments_list(json_t *params, struct rpc_error *err, void *ctx)
-{
-	(void)params;
-	(void)err;
-	const struct dse_engine *e = ctx;
-	struct mac_walk mw = {.e = e, .segment = -1};
-	mac_table_walk(e->macs, mac_visit, &mw);
-	json_t *segments = json_array();
-	for (unsigned i = 0; e->config && i < e->config->nb_segments; i++) {
-		const struct dse_segment_config *sc = &e->config->segments[i];
-		int slot = engine_segment_index(e, sc->name);
-		json_t *ports = json_array();
-		for (unsigned p = 0; p < e->config->nb_ports; p++) {
-			const struct dse_port_config *pc = &e->config->ports[p];
-			bool member = strcmp(pc->segment, sc->name) == 0;
-			for (unsigned v = 0; v < pc->nb_vlans; v++)
-				member |= strcmp(pc->vlans[v].segment, sc->name) == 0;
-			if (member)
-				json_array_append_new(ports, json_string(pc->name));
-		}
-		json_array_append_new(
-		    segments, json_pack("{s:s, s:I, s:o, s:I}", "name", sc->name, "vni",
-		                        (json_int_t)sc->vni, "ports", ports, "macs",
-		                        (json_int_t)(slot >= 0 ? mw.per_segment[slot] : 0)));
-	}
-	return json_pack("{s:o}", "segments", segments);
 }
 
 /* Collects rte_graph's per-node counters, summed over the workers' graphs. */
@@ -329,15 +237,19 @@ api_stats_show(json_t *params, struct rpc_error *err, void *ctx)
 	json_t *workers = json_array();
 	for (unsigned w = 0; w < e->nb_workers; w++) {
 		const struct dse_worker_counters *c = &e->workers[w].counters;
-		json_array_append_new(
-		    workers,
-		    json_pack("{s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "lcore",
-		              e->workers[w].lcore, "rx_packets", (json_int_t)c->rx_packets,
-		              "busy_polls", (json_int_t)c->busy_polls, "idle_polls",
-		              (json_int_t)c->idle_polls, "macs_learned",
-		              (json_int_t)c->macs_learned, "macs_moved", (json_int_t)c->macs_moved,
-		              "mac_table_full", (json_int_t)c->mac_table_full, "flooded",
-		              (json_int_t)c->flooded, "handed_off", (json_int_t)c->handed_off));
+		json_t *o =
+		    json_pack("{s:i, s:I, s:I, s:I}", "lcore", e->workers[w].lcore, "rx_packets",
+		              (json_int_t)c->rx_packets, "busy_polls", (json_int_t)c->busy_polls,
+		              "idle_polls", (json_int_t)c->idle_polls);
+		/* The services' own per-worker counters, in list order. */
+		for (unsigned i = 0; i < DSE_NB_SERVICES; i++)
+			for (unsigned k = 0; k < dse_services[i]->nb_worker_counters; k++)
+				json_object_set_new(
+				    o, dse_services[i]->worker_counters[k],
+				    json_integer(
+				        (json_int_t)dse_services[i]->worker_counter(w, k)));
+		json_object_set_new(o, "handed_off", json_integer((json_int_t)c->handed_off));
+		json_array_append_new(workers, o);
 	}
 	uint64_t hist[LATENCY_BUCKETS], total;
 	latency_sum(e, hist, &total);

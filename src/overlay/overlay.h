@@ -2,9 +2,9 @@
  * The overlay: this host's tunnel endpoint (TEP) carrying segments between hosts in Geneve
  * (RFC 8926) or VXLAN (RFC 7348). What the data path reads (struct overlay_snap, one per
  * published snapshot, and struct overlay_shared, the tables workers write: remote TEPs learned
- * from received tunnels, counters, rings to and from the control thread) and what the control
- * thread calls (overlay_ctl.c): building the snapshot part, installing static bindings,
- * resolving underlay next hops by ARP, and reporting.
+ * from received tunnels, counters, the ring of learned IP bindings) and what the control thread
+ * calls (overlay_ctl.c): building the snapshot part, installing static bindings, having the
+ * underlay next hops resolved (core/neigh.h), and reporting.
  *
  * Remote workloads live in the switch's MAC table with port DSE_PORT_REMOTE | TEP index, so
  * the switch learns them from decapsulated frames and ages them like local ones.
@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "core/pkt_meta.h"
+#include "core/snapshot.h"
 #include "mgmt/config.h"
 
 #define OVERLAY_MAX_TEPS       256 /* remote TEPs known at once (learned and configured) */
@@ -27,8 +28,6 @@
 #define OVERLAY_OFF_IP         14  /* offsets in the outer header template */
 #define OVERLAY_OFF_UDP        34
 #define OVERLAY_OFF_TUNNEL     42
-#define OVERLAY_ARP_RING       1024 /* ARP senders seen, workers -> control */
-#define OVERLAY_TX_RING        256  /* frames from the control thread to send on the uplink */
 #define OVERLAY_IP_RING        1024 /* IP bindings seen in decapsulated ARP, workers -> control */
 #define OVERLAY_MAX_IP_LEARNED 4096 /* IP bindings learned from tunnels (ARP suppression) */
 
@@ -59,7 +58,6 @@ struct overlay_worker_counters {
 	uint64_t echo_replies;   /* ICMP echo replies sent by the TEP */
 	uint64_t icmp_too_big;   /* ICMP frag-needed / packet-too-big sent to workloads */
 	uint64_t teps_learned;   /* remote TEPs added from received tunnels */
-	uint64_t ctl_frames_out; /* frames of the control thread sent on the uplink */
 	uint64_t arp_suppressed; /* ARP requests of workloads answered from a remote binding */
 	uint64_t arp_flooded;    /* ARP requests without a binding, left to the switch */
 	uint64_t ip_learn_lost;  /* IP bindings seen while the ring to the control was full */
@@ -84,18 +82,9 @@ struct overlay_tep_slot {
 /* What workers and the control thread share, created once and kept across snapshots. */
 struct overlay_shared {
 	struct overlay_tep_slot teps[OVERLAY_MAX_TEPS];
-	struct rte_ring *arp_ring; /* struct overlay_arp_msg, workers -> control (MP/SC) */
-	struct rte_ring *tx_ring;  /* mbufs, control -> worker 0 (SP/SC) */
-	struct rte_ring *ip_ring;  /* struct overlay_ip_msg, workers -> control (MP/SC) */
+	struct rte_ring *ip_ring; /* struct overlay_ip_msg, workers -> control (MP/SC) */
 	struct overlay_worker_counters wc[DSE_MAX_WORKERS];
 	struct overlay_tep_counters tc[DSE_MAX_WORKERS][OVERLAY_MAX_TEPS];
-};
-
-/* An ARP sender seen on the uplink. */
-struct overlay_arp_msg {
-	uint32_t ip;    /* sender IPv4, host order */
-	uint8_t mac[6]; /* sender MAC */
-	uint8_t pad[6]; /* zero; 16-byte ring element */
 };
 
 /* A remote workload's IPv4 -> MAC binding, answered locally for ARP (suppression). */
@@ -161,6 +150,13 @@ struct overlay_snap {
 };
 
 /* Slot of a VNI in the map (probe start). */
+/* The overlay's part of a snapshot, or NULL when no TEP is configured. */
+static inline const struct overlay_snap *
+overlay_snap_of(const struct dse_snapshot *s)
+{
+	return (const struct overlay_snap *)s->part[DSE_SERVICE_OVERLAY];
+}
+
 static inline uint32_t
 overlay_vni_hash(uint32_t vni)
 {
@@ -228,10 +224,10 @@ int overlay_ctl_init(struct dse_engine *e);
 void overlay_ctl_fini(struct dse_engine *e);
 /* Fills s->overlay (and the segments' nb_remote_teps) for cfg; names are the segment slots.
  * Returns 0 or -ENOMEM. */
-int overlay_ctl_build(const struct dse_engine *e, const struct dse_config *cfg,
+int overlay_ctl_build(struct dse_engine *e, const struct dse_config *cfg,
                       char names[DSE_MAX_SEGMENTS][DSE_NAME_MAX], struct dse_snapshot *s);
-/* Frees a snapshot's overlay part; accepts NULL. */
-void overlay_snap_free(struct overlay_snap *ov);
+/* Frees a snapshot's overlay part (a struct overlay_snap); accepts NULL. */
+void overlay_snap_free(void *part);
 /* After a config is applied and published: (re)installs static remote bindings. */
 void overlay_ctl_apply(struct dse_engine *e, const struct dse_config *old,
                        const struct dse_config *cfg);

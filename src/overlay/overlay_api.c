@@ -9,9 +9,10 @@
 #include <string.h>
 
 #include "core/engine.h"
-#include "mgmt/api.h"
+#include "overlay/overlay_api.h"
 #include "overlay/overlay.h"
 #include "switch/mac_table.h"
+#include "switch/switch.h"
 
 static json_t *
 ip_json(uint32_t ip)
@@ -19,15 +20,6 @@ ip_json(uint32_t ip)
 	char s[16];
 	snprintf(s, sizeof(s), "%u.%u.%u.%u", ip >> 24, (ip >> 16) & 255, (ip >> 8) & 255,
 	         ip & 255);
-	return json_string(s);
-}
-
-static json_t *
-mac_json(const uint8_t mac[6])
-{
-	char s[18];
-	snprintf(s, sizeof(s), "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3],
-	         mac[4], mac[5]);
 	return json_string(s);
 }
 
@@ -61,7 +53,7 @@ binding_visit(uint64_t key, uint64_t value, void *arg)
 	uint32_t now = __atomic_load_n(&dse_now_s, __ATOMIC_RELAXED);
 	json_t *o = json_pack("{s:s, s:o, s:o, s:s, s:i}", "segment",
 	                      seg < DSE_MAX_SEGMENTS ? bw->e->segment_names[seg] : "?", "mac",
-	                      mac_json(mac), "tep", ip_json(bw->sh->teps[tep].ip), "type",
+	                      rpc_json_mac(mac), "tep", ip_json(bw->sh->teps[tep].ip), "type",
 	                      is_static ? "static" : "learned", "age_s",
 	                      is_static ? 0 : (int)(now - mac_value_time(value)));
 	/* A static binding's IP, when configured; a learned one's, when seen in its ARP. */
@@ -87,13 +79,13 @@ api_tunnels_show(json_t *params, struct rpc_error *err, void *ctx)
 	const struct dse_engine *e = ctx;
 	const struct dse_config *cfg = e->config;
 	const struct overlay_shared *sh = overlay_shared_get();
-	const struct overlay_snap *ov = e->snap ? e->snap->overlay : NULL;
+	const struct overlay_snap *ov = e->snap ? overlay_snap_of(e->snap) : NULL;
 
 	if (cfg == NULL || !cfg->overlay.tep.enabled || sh == NULL || ov == NULL)
 		return json_pack("{s:b}", "enabled", 0);
 	const struct dse_tep_config *tep = &cfg->overlay.tep;
 	struct binding_walk bw = {.e = e, .sh = sh, .segment = -1};
-	mac_table_walk(e->macs, binding_visit, &bw);
+	mac_table_walk(switch_mac_table(), binding_visit, &bw);
 
 	json_t *teps = json_array();
 	uint32_t now = __atomic_load_n(&dse_now_s, __ATOMIC_RELAXED);
@@ -119,7 +111,7 @@ api_tunnels_show(json_t *params, struct rpc_error *err, void *ctx)
 		    "bindings", (json_int_t)bw.per_tep[i], "rx_packets", (json_int_t)sum.rx_packets,
 		    "rx_bytes", (json_int_t)sum.rx_bytes, "tx_packets", (json_int_t)sum.tx_packets,
 		    "tx_bytes", (json_int_t)sum.tx_bytes);
-		json_object_set_new(o, "next_hop_mac", resolved ? mac_json(mac) : json_null());
+		json_object_set_new(o, "next_hop_mac", resolved ? rpc_json_mac(mac) : json_null());
 		json_object_set_new(o, "next_hop_age_s",
 		                    resolved ? json_integer(age) : json_null());
 		json_object_set_new(o, "last_rx_age_s",
@@ -138,7 +130,6 @@ api_tunnels_show(json_t *params, struct rpc_error *err, void *ctx)
 		SUM(echo_replies);
 		SUM(icmp_too_big);
 		SUM(teps_learned);
-		SUM(ctl_frames_out);
 		SUM(arp_suppressed);
 		SUM(arp_flooded);
 		SUM(ip_learn_lost);
@@ -149,7 +140,8 @@ api_tunnels_show(json_t *params, struct rpc_error *err, void *ctx)
 	    "encapsulated", (json_int_t)wc.encapsulated, "replicated", (json_int_t)wc.replicated,
 	    "arp_replies", (json_int_t)wc.arp_replies, "echo_replies", (json_int_t)wc.echo_replies,
 	    "icmp_too_big", (json_int_t)wc.icmp_too_big, "teps_learned",
-	    (json_int_t)wc.teps_learned, "control_frames_sent", (json_int_t)wc.ctl_frames_out);
+	    (json_int_t)wc.teps_learned, "control_frames_sent",
+	    (json_int_t)ENGINE_SUM(e, injected));
 	uint32_t ips_held;
 	uint64_t ips_refused;
 	overlay_ctl_ip_stats(&ips_held, &ips_refused);
@@ -162,7 +154,7 @@ api_tunnels_show(json_t *params, struct rpc_error *err, void *ctx)
 	                    json_integer((json_int_t)(ips_refused + wc.ip_learn_lost)));
 	json_t *local = json_pack(
 	    "{s:o, s:i, s:s, s:o, s:o, s:i, s:s, s:i}", "address", ip_json(tep->address),
-	    "prefix_len", tep->prefix_len, "uplink", tep->uplink, "mac", mac_json(ov->tep_mac),
+	    "prefix_len", tep->prefix_len, "uplink", tep->uplink, "mac", rpc_json_mac(ov->tep_mac),
 	    "next_hop", tep->next_hop ? ip_json(tep->next_hop) : json_null(), "mtu", tep->mtu,
 	    "encapsulation", config_encap_name(tep->encap), "ttl", tep->ttl);
 	return json_pack("{s:b, s:o, s:o, s:o}", "enabled", 1, "local", local, "teps", teps,
@@ -184,7 +176,7 @@ api_remote_list(json_t *params, struct rpc_error *err, void *ctx)
 	}
 	if (sh == NULL)
 		return json_pack("{s:o}", "remote", bw.out);
-	mac_table_walk(e->macs, binding_visit, &bw);
+	mac_table_walk(switch_mac_table(), binding_visit, &bw);
 	/* ARP suppression answers from these bindings. */
 	uint64_t suppressed = 0, not_suppressed = 0, lost = 0, refused;
 	uint32_t held;

@@ -10,13 +10,14 @@
 #include <rte_graph_worker.h>
 #include <rte_mbuf.h>
 
+#include "core/arc.h"
 #include "core/node_util.h"
 #include "net/arp.h"
 #include "net/eth.h"
 #include "overlay/overlay.h"
 
 enum overlay_arp_next {
-	OVERLAY_ARP_NEXT_SWITCH,
+	OVERLAY_ARP_NEXT_SWITCH, /* next on the L2 ARP arc */
 	OVERLAY_ARP_NEXT_PORT_TX,
 	OVERLAY_ARP_NEXT_COUNT,
 };
@@ -73,7 +74,7 @@ static uint16_t
 overlay_arp_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t nb_objs)
 {
 	struct dse_worker *w = dse_node_ctx(node)->worker;
-	const struct overlay_snap *ov = w->snap->overlay;
+	const struct overlay_snap *ov = overlay_snap_of(w->snap);
 	struct overlay_worker_counters *c = ov ? &ov->shared->wc[w->index] : NULL;
 
 	for (uint16_t i = 0; i < nb_objs; i++) {
@@ -87,22 +88,26 @@ overlay_arp_process(struct rte_graph *graph, struct rte_node *node, void **objs,
 	return nb_objs;
 }
 
-static int
-overlay_arp_init(const struct rte_graph *graph, struct rte_node *node)
-{
-	return dse_node_bind_worker(graph, node);
-}
-
 static struct rte_node_register overlay_arp_node = {
     .process = overlay_arp_process,
     .name = "dse-overlay-arp",
-    .init = overlay_arp_init,
+    .init = dse_node_bind_worker,
     .nb_edges = OVERLAY_ARP_NEXT_COUNT,
     .next_nodes =
         {
-            [OVERLAY_ARP_NEXT_SWITCH] = "dse-switch",
+            [OVERLAY_ARP_NEXT_SWITCH] = "dse-drop", /* wired by core/arc.c */
             [OVERLAY_ARP_NEXT_PORT_TX] = "dse-port-tx",
         },
 };
 
 RTE_NODE_REGISTER(overlay_arp_node);
+
+/* Requests it cannot answer go on along the arc, to the switch. */
+static struct dse_arc_feature overlay_arp_feature = {
+    .node = "dse-overlay-arp",
+    .arc = DSE_ARC_L2_ARP,
+    .next = OVERLAY_ARP_NEXT_SWITCH,
+    .remote = RTE_EDGE_ID_INVALID,
+};
+
+DSE_ARC_FEATURE(overlay_arp_feature);

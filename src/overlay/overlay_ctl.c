@@ -1,11 +1,10 @@
 /*
  * The overlay's control side: builds its part of each snapshot (VNI map, flood lists, one outer
  * header template per remote TEP), installs the static remote bindings in the MAC table, and
- * resolves the underlay next hop of every remote TEP by ARP (RFC 826): requests every second
- * until answered, a refresh after 30 s, and the entry given up (frames to it dropped and
- * counted) after 90 s without an answer. Answers and other ARP senders come from the workers
- * through a ring; requests leave through a ring that worker 0 drains. A next hop whose MAC is
- * pinned by the config (tep.next-hop-mac) is never asked.
+ * has the underlay next hop of every remote TEP resolved by core's neighbour resolution
+ * (core/neigh.h: ARP every second until answered, a refresh after 30 s, given up after 90 s,
+ * when frames to it are dropped and counted); a new answer or a lost neighbour republishes the
+ * templates. A next hop whose MAC is pinned by the config (tep.next-hop-mac) is never asked.
  *
  * It also keeps the remote workloads' IPv4 -> MAC bindings that workloads' ARP requests are
  * answered from (ARP suppression): the static ones of the config (remote[].ip) and those learned
@@ -25,6 +24,8 @@
 #include <rte_ring.h>
 
 #include "core/engine.h"
+#include "core/inject.h"
+#include "core/neigh.h"
 #include "net/arp.h"
 #include "net/checksum.h"
 #include "net/eth.h"
@@ -34,20 +35,13 @@
 #include "net/ipv4.h"
 #include "overlay/overlay.h"
 #include "switch/mac_table.h"
+#include "switch/switch.h"
 
-#define ARP_RETRY_S   1                /* between requests for an unresolved next hop */
-#define ARP_REFRESH_S 30               /* age of a resolved entry that is asked again */
-#define ARP_EXPIRE_S  90               /* age at which an unanswered entry is given up */
-#define GATEWAY       OVERLAY_MAX_TEPS /* neighbour slot of the configured next hop */
-
-/* An underlay neighbour: a remote TEP on-link, or the configured next hop. */
-struct neighbor {
-	uint32_t ip;             /* IPv4, host order; 0 = unused */
-	uint8_t mac[6];          /* its MAC when resolved */
-	bool resolved;           /* mac is valid */
-	uint32_t updated_s;      /* dse_now_s of the last answer */
-	uint32_t last_request_s; /* dse_now_s of the last request sent */
-	bool requested;          /* a request was sent at least once */
+/* The next hop whose MAC the config pins (tep.next-hop-mac): never asked. */
+struct pinned_hop {
+	bool set;          /* the config pins one */
+	uint8_t mac[6];    /* its MAC */
+	uint32_t pinned_s; /* dse_now_s when the config set it */
 };
 
 #define IP_EXPIRE_CHECK_S 1 /* between checks of learned IP bindings against the MAC table */
@@ -66,7 +60,8 @@ static uint32_t nb_learned_ips;
 static uint64_t ip_learn_refused; /* bindings not learned: table full */
 static uint32_t last_ip_check_s;
 static bool republish; /* the neighbours changed after the last snapshot was built */
-static struct neighbor neighbors[OVERLAY_MAX_TEPS + 1];
+static struct pinned_hop pinned;
+static uint64_t neigh_seen; /* neigh_generation() the last snapshot was built after */
 static uint32_t published_teps[OVERLAY_MAX_TEPS]; /* TEP slot addresses in the last snapshot */
 
 struct overlay_shared *
@@ -82,17 +77,12 @@ overlay_ctl_init(struct dse_engine *e)
 	shared = rte_zmalloc("dse_overlay", sizeof(*shared), RTE_CACHE_LINE_SIZE);
 	if (shared == NULL)
 		return -ENOMEM;
-	shared->arp_ring =
-	    rte_ring_create_elem("dse_ovl_arp", sizeof(struct overlay_arp_msg), OVERLAY_ARP_RING,
-	                         (int)rte_socket_id(), RING_F_SC_DEQ);
-	shared->tx_ring = rte_ring_create("dse_ovl_tx", OVERLAY_TX_RING, (int)rte_socket_id(),
-	                                  RING_F_SP_ENQ | RING_F_SC_DEQ);
 	shared->ip_ring =
 	    rte_ring_create_elem("dse_ovl_ip", sizeof(struct overlay_ip_msg), OVERLAY_IP_RING,
 	                         (int)rte_socket_id(), RING_F_SC_DEQ);
 	nb_learned_ips = 0;
 	ip_learn_refused = 0;
-	if (shared->arp_ring == NULL || shared->tx_ring == NULL || shared->ip_ring == NULL)
+	if (shared->ip_ring == NULL)
 		return -ENOMEM;
 	return 0;
 }
@@ -103,19 +93,15 @@ overlay_ctl_fini(struct dse_engine *e)
 	(void)e;
 	if (shared == NULL)
 		return;
-	void *m;
-	while (shared->tx_ring && rte_ring_sc_dequeue(shared->tx_ring, &m) == 0)
-		rte_pktmbuf_free(m);
-	rte_ring_free(shared->tx_ring);
-	rte_ring_free(shared->arp_ring);
 	rte_ring_free(shared->ip_ring);
 	rte_free(shared);
 	shared = NULL;
 }
 
 void
-overlay_snap_free(struct overlay_snap *ov)
+overlay_snap_free(void *part)
 {
+	struct overlay_snap *ov = part;
 	if (ov != NULL)
 		free(ov->ips);
 	free(ov);
@@ -138,11 +124,18 @@ via_gateway(const struct dse_config *cfg)
 	return cfg->overlay.tep.next_hop != 0 || cfg->overlay.tep.has_next_hop_mac;
 }
 
-/* The neighbour whose MAC frames to TEP slot i use. */
-static const struct neighbor *
-tep_neighbor(const struct dse_config *cfg, unsigned i)
+/* The MAC frames to the TEP at ip use (the next hop's, or the TEP's own on-link) and its age,
+ * if known. */
+static bool
+tep_neighbor(const struct dse_config *cfg, uint32_t ip, uint8_t mac[6], uint32_t *age_s)
 {
-	return via_gateway(cfg) ? &neighbors[GATEWAY] : &neighbors[i];
+	if (cfg->overlay.tep.has_next_hop_mac && pinned.set) {
+		memcpy(mac, pinned.mac, 6);
+		if (age_s != NULL)
+			*age_s = dse_now_s - pinned.pinned_s;
+		return true;
+	}
+	return neigh_lookup(via_gateway(cfg) ? cfg->overlay.tep.next_hop : ip, mac, age_s);
 }
 
 /* Inserts a binding unless (segment, ip) is there already (the first one wins). */
@@ -246,11 +239,11 @@ flood_add(struct overlay_snap *ov, int seg, int tep)
 }
 
 int
-overlay_ctl_build(const struct dse_engine *e, const struct dse_config *cfg,
+overlay_ctl_build(struct dse_engine *e, const struct dse_config *cfg,
                   char names[DSE_MAX_SEGMENTS][DSE_NAME_MAX], struct dse_snapshot *s)
 {
 	const struct dse_tep_config *tep = &cfg->overlay.tep;
-	s->overlay = NULL;
+	s->part[DSE_SERVICE_OVERLAY] = NULL;
 	if (!tep->enabled || shared == NULL)
 		return 0;
 	int uplink = engine_port_index(e, tep->uplink);
@@ -260,6 +253,7 @@ overlay_ctl_build(const struct dse_engine *e, const struct dse_config *cfg,
 	if (ov == NULL)
 		return -ENOMEM;
 	s->ports[uplink].uplink = true;
+	s->remote_ports = true;
 	ov->uplink = (uint16_t)uplink;
 	ov->tep_ip = tep->address;
 	struct rte_ether_addr mac;
@@ -298,8 +292,11 @@ overlay_ctl_build(const struct dse_engine *e, const struct dse_config *cfg,
 		if (seg >= 0 && t >= 0)
 			flood_add(ov, seg, t);
 	}
-	for (unsigned seg = 0; seg < DSE_MAX_SEGMENTS; seg++)
+	for (unsigned seg = 0; seg < DSE_MAX_SEGMENTS; seg++) {
 		s->segments[seg].nb_remote_teps = ov->nb_flood[seg];
+		/* ARP of a segment that spans hosts is answered here when the binding is known. */
+		s->segments[seg].arp_intercept = s->segments[seg].vni != 0;
+	}
 
 	for (unsigned i = 0; i < OVERLAY_MAX_TEPS; i++) {
 		struct overlay_snap_tep *t = &ov->teps[i];
@@ -307,15 +304,15 @@ overlay_ctl_build(const struct dse_engine *e, const struct dse_config *cfg,
 		published_teps[i] = t->ip;
 		if (t->ip == 0)
 			continue;
-		const struct neighbor *n = tep_neighbor(cfg, i);
-		if (n->resolved)
-			build_template(cfg, ov, t, n->mac);
+		uint8_t mac[6];
+		if (tep_neighbor(cfg, t->ip, mac, NULL))
+			build_template(cfg, ov, t, mac);
 	}
 	if (build_ip_table(cfg, names, s, ov) < 0) {
 		free(ov);
 		return -ENOMEM;
 	}
-	s->overlay = ov;
+	s->part[DSE_SERVICE_OVERLAY] = ov;
 	return 0;
 }
 
@@ -332,7 +329,8 @@ overlay_ctl_apply(struct dse_engine *e, const struct dse_config *old, const stru
 				       memcmp(cfg->overlay.remote[j].mac, b->mac, 6) == 0;
 			int seg = engine_segment_index(e, b->segment);
 			if (!kept && seg >= 0)
-				mac_table_delete(e->macs, mac_key_make((uint16_t)seg, b->mac));
+				mac_table_delete(switch_mac_table(),
+				                 mac_key_make((uint16_t)seg, b->mac));
 		}
 	if (shared == NULL)
 		return;
@@ -342,7 +340,7 @@ overlay_ctl_apply(struct dse_engine *e, const struct dse_config *old, const stru
 		bool learned = false;
 		int t = overlay_tep_find(shared, b->tep, false, &learned);
 		if (seg < 0 || t < 0 ||
-		    mac_table_add_static(e->macs, mac_key_make((uint16_t)seg, b->mac),
+		    mac_table_add_static(switch_mac_table(), mac_key_make((uint16_t)seg, b->mac),
 		                         (uint16_t)(DSE_PORT_REMOTE | t), dse_now_s) < 0)
 			fprintf(stderr, "dsed: remote[%u] not installed: table full\n", i);
 	}
@@ -352,13 +350,13 @@ overlay_ctl_apply(struct dse_engine *e, const struct dse_config *old, const stru
 	    old->overlay.tep.has_next_hop_mac != cfg->overlay.tep.has_next_hop_mac ||
 	    memcmp(old->overlay.tep.next_hop_mac, cfg->overlay.tep.next_hop_mac, 6) != 0 ||
 	    strcmp(old->overlay.tep.uplink, cfg->overlay.tep.uplink) != 0) {
-		memset(neighbors, 0, sizeof(neighbors));
+		neigh_flush();
+		memset(&pinned, 0, sizeof(pinned));
 		if (cfg->overlay.tep.has_next_hop_mac) {
-			/* Pinned: resolved for good, never asked (neighbor_tick is not run). */
-			neighbors[GATEWAY].ip = cfg->overlay.tep.next_hop;
-			memcpy(neighbors[GATEWAY].mac, cfg->overlay.tep.next_hop_mac, 6);
-			neighbors[GATEWAY].resolved = true;
-			neighbors[GATEWAY].updated_s = dse_now_s;
+			/* Pinned: resolved for good, never asked. */
+			pinned.set = true;
+			memcpy(pinned.mac, cfg->overlay.tep.next_hop_mac, 6);
+			pinned.pinned_s = dse_now_s;
 		}
 		/* The snapshot just published was built before this: the next tick rebuilds
 		 * the templates. */
@@ -383,7 +381,7 @@ learn_ip(struct dse_engine *e, const struct overlay_ip_msg *msg)
 	/* Only for a MAC the switch holds behind a TEP: a workload's own ARP has no business
 	 * here, and a binding must be able to expire with its MAC. */
 	uint16_t port;
-	if (!mac_table_lookup(e->macs, mac_key_make(msg->segment, msg->mac), &port) ||
+	if (!mac_table_lookup(switch_mac_table(), mac_key_make(msg->segment, msg->mac), &port) ||
 	    !dse_port_is_remote(port))
 		return false;
 	if (nb_learned_ips == OVERLAY_MAX_IP_LEARNED) {
@@ -405,7 +403,7 @@ expire_ips(struct dse_engine *e)
 	for (uint32_t i = 0; i < nb_learned_ips; i++) {
 		uint16_t port;
 		const struct learned_ip *l = &learned_ips[i];
-		if (mac_table_lookup(e->macs, mac_key_make(l->segment, l->mac), &port) &&
+		if (mac_table_lookup(switch_mac_table(), mac_key_make(l->segment, l->mac), &port) &&
 		    dse_port_is_remote(port))
 			learned_ips[kept++] = *l;
 	}
@@ -414,74 +412,24 @@ expire_ips(struct dse_engine *e)
 	return changed;
 }
 
-/* Queues an ARP request for target on the uplink. */
+/* Resolves the neighbour at ip for the uplink of ov. */
 static void
-send_arp_request(struct dse_engine *e, const struct overlay_snap *ov, uint32_t target)
+resolve(struct dse_engine *e, const struct overlay_snap *ov, uint32_t ip)
 {
-	struct rte_mbuf *m = rte_pktmbuf_alloc(e->pool);
-	if (m == NULL)
-		return;
-	uint8_t *frame = (uint8_t *)rte_pktmbuf_append(m, NET_ETH_MIN_FRAME_LEN);
-	if (frame == NULL) {
-		rte_pktmbuf_free(m);
-		return;
-	}
-	memset(frame, 0, NET_ETH_MIN_FRAME_LEN);
-	net_arp_build_request(frame, NET_ETH_MIN_FRAME_LEN, ov->tep_mac, ov->tep_ip, target);
-	struct dse_pkt_meta *meta = dse_meta(m);
-	memset(meta, 0, sizeof(*meta));
-	meta->out_port = ov->uplink;
-	meta->in_port = ov->uplink;
-	if (rte_ring_sp_enqueue(shared->tx_ring, m) != 0)
-		rte_pktmbuf_free(m);
-}
-
-/* Asks for a neighbour when due; returns true when its state changed what frames use. */
-static bool
-neighbor_tick(struct dse_engine *e, const struct overlay_snap *ov, struct neighbor *n)
-{
-	uint32_t now = dse_now_s;
-	bool changed = false;
-	if (n->resolved && now - n->updated_s >= ARP_EXPIRE_S) {
-		n->resolved = false;
-		changed = true;
-	}
-	bool due = !n->resolved || now - n->updated_s >= ARP_REFRESH_S;
-	if (due && (!n->requested || now - n->last_request_s >= ARP_RETRY_S)) {
-		send_arp_request(e, ov, n->ip);
-		n->requested = true;
-		n->last_request_s = now;
-	}
-	return changed;
+	neigh_resolve(ip, ov->uplink, ov->tep_mac, ov->tep_ip, e->pool);
 }
 
 void
 overlay_ctl_tick(struct dse_engine *e)
 {
 	const struct dse_snapshot *s = e->snap;
-	const struct overlay_snap *ov = s ? s->overlay : NULL;
+	const struct overlay_snap *ov = s ? overlay_snap_of(s) : NULL;
 	const struct dse_config *cfg = e->config;
 	bool dirty = republish;
 
 	if (shared == NULL)
 		return;
 	republish = false;
-	/* ARP senders seen by the workers. */
-	struct overlay_arp_msg msg;
-	while (rte_ring_sc_dequeue_elem(shared->arp_ring, &msg, sizeof(msg)) == 0) {
-		for (unsigned i = 0; i <= GATEWAY; i++) {
-			struct neighbor *n = &neighbors[i];
-			/* A pinned next hop MAC is not for ARP to change. */
-			if (n->ip != msg.ip ||
-			    (i == GATEWAY && cfg != NULL && cfg->overlay.tep.has_next_hop_mac))
-				continue;
-			if (!n->resolved || memcmp(n->mac, msg.mac, 6) != 0)
-				dirty = true;
-			memcpy(n->mac, msg.mac, 6);
-			n->resolved = true;
-			n->updated_s = dse_now_s;
-		}
-	}
 	struct overlay_ip_msg im;
 	while (rte_ring_sc_dequeue_elem(shared->ip_ring, &im, sizeof(im)) == 0)
 		dirty |= learn_ip(e, &im);
@@ -495,39 +443,36 @@ overlay_ctl_tick(struct dse_engine *e)
 	if (cfg->overlay.tep.has_next_hop_mac) {
 		/* Pinned: nothing to ask. */
 	} else if (gateway) {
-		neighbors[GATEWAY].ip = cfg->overlay.tep.next_hop;
-		dirty |= neighbor_tick(e, ov, &neighbors[GATEWAY]);
+		resolve(e, ov, cfg->overlay.tep.next_hop);
 	}
 	for (unsigned i = 0; i < OVERLAY_MAX_TEPS; i++) {
 		uint32_t ip = __atomic_load_n(&shared->teps[i].ip, __ATOMIC_ACQUIRE);
 		if (ip == 0)
 			continue;
 		/* A TEP the workers learned since the last snapshot needs a template. */
-		if (published_teps[i] != ip &&
-		    (gateway ? neighbors[GATEWAY].resolved : neighbors[i].resolved))
+		uint8_t mac[6];
+		if (published_teps[i] != ip && tep_neighbor(cfg, ip, mac, NULL))
 			dirty = true;
-		if (gateway)
-			continue;
-		if (neighbors[i].ip != ip)
-			neighbors[i] = (struct neighbor){.ip = ip};
-		dirty |= neighbor_tick(e, ov, &neighbors[i]);
+		if (!gateway)
+			resolve(e, ov, ip);
 	}
-	if (dirty)
+	/* Answers, changes and expiries of the neighbours the templates use. */
+	if (neigh_generation() != neigh_seen)
+		dirty = true;
+	if (dirty) {
+		neigh_seen = neigh_generation();
 		engine_publish(e);
+	}
 }
 
 bool
 overlay_ctl_neighbor(unsigned i, uint8_t mac[6], uint32_t *age_s)
 {
 	const struct dse_config *cfg = dse_engine.config;
-	if (i >= OVERLAY_MAX_TEPS || cfg == NULL)
+	if (i >= OVERLAY_MAX_TEPS || cfg == NULL || shared == NULL)
 		return false;
-	const struct neighbor *n = tep_neighbor(cfg, i);
-	if (!n->resolved)
-		return false;
-	memcpy(mac, n->mac, 6);
-	*age_s = dse_now_s - n->updated_s;
-	return true;
+	uint32_t ip = __atomic_load_n(&shared->teps[i].ip, __ATOMIC_ACQUIRE);
+	return ip != 0 && tep_neighbor(cfg, ip, mac, age_s);
 }
 
 bool

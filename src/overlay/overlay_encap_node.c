@@ -14,11 +14,13 @@
 #include <rte_hash_crc.h>
 #include <rte_mbuf.h>
 
+#include "core/arc.h"
 #include "core/drop.h"
 #include "core/node_util.h"
 #include "net/checksum.h"
 #include "net/eth.h"
 #include "net/icmp.h"
+#include "net/icmp_error.h"
 #include "net/ipv4.h"
 #include "net/ipproto.h"
 #include "net/ipv6.h"
@@ -96,30 +98,13 @@ overlay_too_big(const struct overlay_snap *ov, struct rte_mbuf *m)
 	}
 	uint8_t *rip =
 	    reply_l2(out, frame, meta->in_vlan, v6 ? NET_ETHERTYPE_IPV6 : NET_ETHERTYPE_IPV4);
-	uint8_t *icmp = rip + l3;
-	memset(icmp, 0, NET_ICMP_HEADER_LEN);
-	memcpy(icmp + NET_ICMP_HEADER_LEN, ip, quote);
-	if (!v6) {
-		net_ipv4_write_header(rip, 0, (uint16_t)(l3 + NET_ICMP_HEADER_LEN + quote), 0, 0,
-		                      64, NET_IPPROTO_ICMP, net_ipv4_dst(ip), net_ipv4_src(ip));
-		net_put_be16(rip + NET_IPV4_OFF_CHECKSUM, net_checksum(rip, l3));
-		icmp[0] = NET_ICMP_DEST_UNREACHABLE;
-		icmp[1] = NET_ICMP_FRAG_NEEDED_CODE;
-		net_put_be16(icmp + 6, (uint16_t)mtu);
-		net_put_be16(icmp + 2, net_checksum(icmp, NET_ICMP_HEADER_LEN + quote));
-	} else {
-		net_put_be32(rip, 6u << 28);
-		net_put_be16(rip + NET_IPV6_OFF_PAYLOAD_LENGTH,
-		             (uint16_t)(NET_ICMP_HEADER_LEN + quote));
-		rip[NET_IPV6_OFF_NEXT_HEADER] = NET_IPPROTO_ICMPV6;
-		rip[NET_IPV6_OFF_HOP_LIMIT] = 255;
-		memcpy(rip + NET_IPV6_OFF_SRC, ip + NET_IPV6_OFF_DST, NET_IPV6_ADDR_LEN);
-		memcpy(rip + NET_IPV6_OFF_DST, ip + NET_IPV6_OFF_SRC, NET_IPV6_ADDR_LEN);
-		icmp[0] = NET_ICMPV6_PACKET_TOO_BIG;
-		net_put_be32(icmp + 4, mtu);
-		net_put_be16(icmp + 2, net_ipv6_l4_checksum(rip, NET_IPPROTO_ICMPV6, icmp,
-		                                            NET_ICMP_HEADER_LEN + quote));
-	}
+	const struct net_icmp_error too_big = {
+	    .type = v6 ? NET_ICMPV6_PACKET_TOO_BIG : NET_ICMP_DEST_UNREACHABLE,
+	    .code = v6 ? 0 : NET_ICMP_FRAG_NEEDED_CODE,
+	    .info = mtu,
+	    .ttl = v6 ? 255 : 64,
+	};
+	net_icmp_error_build(rip, l3 + NET_ICMP_HEADER_LEN + quote, ip, quote, v6, &too_big);
 	struct dse_pkt_meta *rm = dse_meta(r);
 	*rm = *meta;
 	rm->out_port = meta->in_port;
@@ -211,7 +196,7 @@ overlay_encap_process(struct rte_graph *graph, struct rte_node *node, void **obj
 {
 	struct dse_worker *w = dse_node_ctx(node)->worker;
 	const struct dse_snapshot *s = w->snap;
-	const struct overlay_snap *ov = s->overlay;
+	const struct overlay_snap *ov = overlay_snap_of(s);
 	void **to_tx = rte_node_next_stream_get(graph, node, OVERLAY_ENCAP_NEXT_PORT_TX, nb_objs);
 	uint16_t nb_tx = 0;
 
@@ -285,16 +270,10 @@ overlay_encap_process(struct rte_graph *graph, struct rte_node *node, void **obj
 	return nb_objs;
 }
 
-static int
-overlay_encap_init(const struct rte_graph *graph, struct rte_node *node)
-{
-	return dse_node_bind_worker(graph, node);
-}
-
 static struct rte_node_register overlay_encap_node = {
     .process = overlay_encap_process,
     .name = "dse-overlay-encap",
-    .init = overlay_encap_init,
+    .init = dse_node_bind_worker,
     .nb_edges = OVERLAY_ENCAP_NEXT_COUNT,
     .next_nodes =
         {
@@ -304,3 +283,13 @@ static struct rte_node_register overlay_encap_node = {
 };
 
 RTE_NODE_REGISTER(overlay_encap_node);
+
+/* It ends the remote arc: every frame leaves on the uplink or is dropped. */
+static struct dse_arc_feature overlay_encap_feature = {
+    .node = "dse-overlay-encap",
+    .arc = DSE_ARC_REMOTE,
+    .next = RTE_EDGE_ID_INVALID,
+    .remote = RTE_EDGE_ID_INVALID,
+};
+
+DSE_ARC_FEATURE(overlay_encap_feature);

@@ -14,7 +14,9 @@
 #include <rte_mbuf.h>
 #include <rte_ring.h>
 
+#include "core/arc.h"
 #include "core/drop.h"
+#include "core/neigh.h"
 #include "core/node_util.h"
 #include "net/arp.h"
 #include "net/icmp.h"
@@ -24,7 +26,7 @@
 #include "overlay/overlay_parse.h"
 
 enum overlay_input_next {
-	OVERLAY_INPUT_NEXT_SWITCH,
+	OVERLAY_INPUT_NEXT_SWITCH, /* the L2 arc */
 	OVERLAY_INPUT_NEXT_PORT_TX,
 	OVERLAY_INPUT_NEXT_DROP,
 	OVERLAY_INPUT_NEXT_COUNT,
@@ -65,9 +67,7 @@ overlay_arp(struct dse_worker *w, const struct overlay_snap *ov, struct rte_mbuf
 		*drop = DSE_DROP_OVL_ARP_OTHER;
 		return OVERLAY_INPUT_NEXT_DROP;
 	}
-	struct overlay_arp_msg msg = {.ip = arp.sender_ip};
-	memcpy(msg.mac, arp.sender_mac, 6);
-	bool told = rte_ring_mp_enqueue_elem(ov->shared->arp_ring, &msg, sizeof(msg)) == 0;
+	bool told = neigh_report(arp.sender_ip, arp.sender_mac);
 	if (arp.operation == NET_ARP_OP_REQUEST) {
 		uint32_t room = m->buf_len - m->data_off;
 		int len = net_arp_build_reply(frame, room, &arp, ov->tep_mac, ov->tep_ip);
@@ -233,7 +233,7 @@ static inline int
 overlay_input_one(struct dse_worker *w, const struct dse_snapshot *s, struct rte_mbuf *m,
                   struct tep_run *run, enum dse_drop_reason *drop)
 {
-	const struct overlay_snap *ov = s->overlay;
+	const struct overlay_snap *ov = overlay_snap_of(s);
 	struct dse_pkt_meta *meta = dse_meta(m);
 
 	if (unlikely(ov == NULL || meta->in_vlan != 0)) {
@@ -287,28 +287,39 @@ overlay_input_process(struct rte_graph *graph, struct rte_node *node, void **obj
 		}
 	}
 	if (run.packets != 0)
-		tep_run_flush(w, s->overlay, &run);
+		tep_run_flush(w, overlay_snap_of(s), &run);
 	rte_node_next_stream_put(graph, node, OVERLAY_INPUT_NEXT_SWITCH, nb_switch);
 	return nb_objs;
-}
-
-static int
-overlay_input_init(const struct rte_graph *graph, struct rte_node *node)
-{
-	return dse_node_bind_worker(graph, node);
 }
 
 static struct rte_node_register overlay_input_node = {
     .process = overlay_input_process,
     .name = "dse-overlay-input",
-    .init = overlay_input_init,
+    .init = dse_node_bind_worker,
     .nb_edges = OVERLAY_INPUT_NEXT_COUNT,
     .next_nodes =
         {
-            [OVERLAY_INPUT_NEXT_SWITCH] = "dse-switch",
+            [OVERLAY_INPUT_NEXT_SWITCH] = "dse-drop", /* wired by core/arc.c */
             [OVERLAY_INPUT_NEXT_PORT_TX] = "dse-port-tx",
             [OVERLAY_INPUT_NEXT_DROP] = "dse-drop",
         },
 };
 
 RTE_NODE_REGISTER(overlay_input_node);
+
+/* It ends the underlay arc (what it does not take it drops under a reason), and hands the
+ * decapsulated frames to the L2 arc. */
+static struct dse_arc_feature overlay_input_feature = {
+    .node = "dse-overlay-input",
+    .arc = DSE_ARC_UNDERLAY,
+    .next = RTE_EDGE_ID_INVALID,
+    .remote = RTE_EDGE_ID_INVALID,
+};
+static struct dse_arc_entry overlay_input_l2 = {
+    .node = "dse-overlay-input",
+    .edge = OVERLAY_INPUT_NEXT_SWITCH,
+    .arc = DSE_ARC_L2,
+};
+
+DSE_ARC_FEATURE(overlay_input_feature);
+DSE_ARC_ENTRY(overlay_input_l2);

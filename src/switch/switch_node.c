@@ -5,9 +5,9 @@
  * destination is broadcast, multicast or unknown. Frames never leave their segment: a port
  * receives a segment's frames untagged or with the tag that segment has on that port.
  * Segments that span hosts also have remote workloads, learned from decapsulated frames as
- * "ports" DSE_PORT_REMOTE | TEP: their frames go (through dse-firewall, which checks them
- * against the sending port's policy) to dse-overlay-encap, and floods reach the segment's
- * remote TEPs too, except floods that came from a tunnel (split horizon).
+ * "ports" DSE_PORT_REMOTE | TEP: their frames take the arc's remote edge (to the features
+ * after the switch, then the remote arc), and floods reach the segment's remote TEPs too,
+ * except floods that came from a tunnel (split horizon).
  */
 #include <string.h>
 
@@ -15,15 +15,20 @@
 #include <rte_graph_worker.h>
 #include <rte_mbuf.h>
 
+#include "core/arc.h"
 #include "core/drop.h"
 #include "core/node_util.h"
 #include "switch/mac_table.h"
+#include "switch/switch.h"
 
 enum switch_next {
-	SWITCH_NEXT_PORT_TX, /* dse-firewall, then port-tx or the overlay by out_port */
+	SWITCH_NEXT_PORT_TX, /* next on the L2 arc (wired by core/arc.c) */
 	SWITCH_NEXT_DROP,
+	SWITCH_NEXT_REMOTE, /* frames to remote ports: next on the arc, or the remote arc */
 	SWITCH_NEXT_COUNT,
 };
+
+static struct dse_arc_feature switch_feature;
 
 #define ETHER_HDR_LEN 12 /* destination and source MACs: what moves when a tag is pushed */
 #define VLAN_TAG_LEN  4
@@ -76,7 +81,7 @@ switch_output(const struct dse_snapshot *s, struct rte_mbuf *m, uint16_t p, uint
  * when it came from a local port: copies for all but the last destination. */
 static inline void
 switch_flood(struct rte_graph *graph, struct rte_node *node, const struct dse_snapshot *s,
-             struct rte_mbuf *m, struct dse_worker_counters *c)
+             struct rte_mbuf *m, struct dse_worker_counters *c, struct switch_worker_counters *sc)
 {
 	struct dse_pkt_meta *meta = dse_meta(m);
 	const struct dse_snap_segment *seg = &s->segments[meta->segment];
@@ -94,7 +99,7 @@ switch_flood(struct rte_graph *graph, struct rte_node *node, const struct dse_sn
 		rte_node_enqueue_x1(graph, node, SWITCH_NEXT_DROP, m);
 		return;
 	}
-	c->flooded++;
+	sc->flooded++;
 	int copies = to_remote ? seg->nb_flood : last;
 	for (int i = 0; i < copies; i++) {
 		const struct dse_flood_member *f = &seg->flood[i];
@@ -117,7 +122,7 @@ switch_flood(struct rte_graph *graph, struct rte_node *node, const struct dse_sn
 	if (to_remote) {
 		/* The overlay replicates it to each remote TEP of the segment. */
 		meta->out_port = DSE_PORT_REMOTE_FLOOD;
-		rte_node_enqueue_x1(graph, node, SWITCH_NEXT_PORT_TX, m);
+		rte_node_enqueue_x1(graph, node, SWITCH_NEXT_REMOTE, m);
 		return;
 	}
 	enum dse_drop_reason r = switch_output(s, m, seg->flood[last].port, seg->flood[last].vlan);
@@ -132,9 +137,9 @@ switch_flood(struct rte_graph *graph, struct rte_node *node, const struct dse_sn
 /* Learns the source and finds the destination of one frame. Returns the output port, FLOOD_DEST,
  * or sets *drop. */
 static inline uint16_t
-switch_decide(const struct dse_snapshot *s, struct rte_mbuf *m, uint64_t src_key, uint64_t src_hash,
-              uint64_t dst_key, uint64_t dst_hash, struct dse_worker_counters *c,
-              enum dse_drop_reason *drop)
+switch_decide(const struct dse_snapshot *s, const struct switch_snap *sw, struct rte_mbuf *m,
+              uint64_t src_key, uint64_t src_hash, uint64_t dst_key, uint64_t dst_hash,
+              struct switch_worker_counters *sc, enum dse_drop_reason *drop)
 {
 	const uint8_t *frame = rte_pktmbuf_mtod(m, const uint8_t *);
 	struct dse_pkt_meta *meta = dse_meta(m);
@@ -143,18 +148,18 @@ switch_decide(const struct dse_snapshot *s, struct rte_mbuf *m, uint64_t src_key
 		*drop = DSE_DROP_BAD_SOURCE_MAC;
 		return 0;
 	}
-	switch (mac_table_learn_hashed(s->macs, src_key, src_hash, meta->in_port, dse_now_s,
-	                               s->mac_refresh_s)) {
+	switch (mac_table_learn_hashed(sw->macs, src_key, src_hash, meta->in_port, dse_now_s,
+	                               sw->mac_refresh_s)) {
 	case MAC_LEARN_KNOWN:
 		break;
 	case MAC_LEARN_NEW:
-		c->macs_learned++;
+		sc->macs_learned++;
 		break;
 	case MAC_LEARN_MOVED:
-		c->macs_moved++;
+		sc->macs_moved++;
 		break;
 	case MAC_LEARN_FULL:
-		c->mac_table_full++;
+		sc->mac_table_full++;
 		break;
 	default:
 		break;
@@ -162,10 +167,10 @@ switch_decide(const struct dse_snapshot *s, struct rte_mbuf *m, uint64_t src_key
 	if (frame[0] & 1)
 		return FLOOD_DEST;
 	uint16_t out;
-	if (!mac_table_lookup_hashed(s->macs, dst_key, dst_hash, &out))
+	if (!mac_table_lookup_hashed(sw->macs, dst_key, dst_hash, &out))
 		return FLOOD_DEST;
 	if (dse_port_is_remote(out)) {
-		if (unlikely(s->overlay == NULL))
+		if (unlikely(!s->remote_ports))
 			return FLOOD_DEST;
 		if (unlikely(dse_port_is_remote(meta->in_port))) {
 			*drop = out == meta->in_port ? DSE_DROP_SAME_PORT : DSE_DROP_SPLIT_HORIZON;
@@ -188,7 +193,10 @@ switch_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint
 {
 	struct dse_worker *w = dse_node_ctx(node)->worker;
 	const struct dse_snapshot *s = w->snap;
+	const struct switch_snap *sw = switch_snap_of(s);
+	const bool remote_is_next = switch_feature.remote_is_next;
 	struct dse_worker_counters *c = &w->counters;
+	struct switch_worker_counters *sc = &switch_worker_counters[w->index];
 	uint64_t src_keys[RTE_GRAPH_BURST_SIZE], dst_keys[RTE_GRAPH_BURST_SIZE];
 	uint64_t src_hashes[RTE_GRAPH_BURST_SIZE], dst_hashes[RTE_GRAPH_BURST_SIZE];
 	uint16_t n = RTE_MIN(nb_objs, (uint16_t)RTE_GRAPH_BURST_SIZE);
@@ -202,8 +210,8 @@ switch_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint
 		src_keys[i] = mac_key_from_frame(segment, frame + 6);
 		dst_hashes[i] = mac_key_hash(dst_keys[i]);
 		src_hashes[i] = mac_key_hash(src_keys[i]);
-		mac_table_prefetch(s->macs, src_hashes[i]);
-		mac_table_prefetch(s->macs, dst_hashes[i]);
+		mac_table_prefetch(sw->macs, src_hashes[i]);
+		mac_table_prefetch(sw->macs, dst_hashes[i]);
 	}
 	void **to_tx = rte_node_next_stream_get(graph, node, SWITCH_NEXT_PORT_TX, nb_objs);
 	uint16_t nb_tx = 0;
@@ -221,13 +229,14 @@ switch_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint
 		}
 		uint64_t src_hash = i < n ? src_hashes[i] : mac_key_hash(src_key);
 		uint64_t dst_hash = i < n ? dst_hashes[i] : mac_key_hash(dst_key);
-		uint16_t out = switch_decide(s, m, src_key, src_hash, dst_key, dst_hash, c, &drop);
+		uint16_t out =
+		    switch_decide(s, sw, m, src_key, src_hash, dst_key, dst_hash, sc, &drop);
 		if (likely(drop == DSE_DROP_NONE)) {
 			if (out == FLOOD_DEST) {
 				/* Flooding enqueues on its own: hand over what is staged first so
 				 * the stream buffer is not reallocated under to_tx. */
 				rte_node_next_stream_put(graph, node, SWITCH_NEXT_PORT_TX, nb_tx);
-				switch_flood(graph, node, s, m, c);
+				switch_flood(graph, node, s, m, c, sc);
 				to_tx = rte_node_next_stream_get(graph, node, SWITCH_NEXT_PORT_TX,
 				                                 nb_objs - i);
 				nb_tx = 0;
@@ -236,7 +245,10 @@ switch_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint
 			if (dse_port_is_remote(out)) {
 				/* Left as it came: the encapsulation drops any tag. */
 				dse_meta(m)->out_port = out;
-				to_tx[nb_tx++] = m;
+				if (likely(remote_is_next))
+					to_tx[nb_tx++] = m;
+				else
+					rte_node_enqueue_x1(graph, node, SWITCH_NEXT_REMOTE, m);
 				continue;
 			}
 			drop = switch_output(s, m, out,
@@ -253,23 +265,27 @@ switch_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint
 	return nb_objs;
 }
 
-static int
-switch_init(const struct rte_graph *graph, struct rte_node *node)
-{
-	return dse_node_bind_worker(graph, node);
-}
-
 static struct rte_node_register switch_node = {
     .process = switch_process,
     .name = "dse-switch",
-    .init = switch_init,
+    .init = dse_node_bind_worker,
     .nb_edges = SWITCH_NEXT_COUNT,
     .next_nodes =
         {
-            /* Every switched frame passes the firewall, which knows both ports. */
-            [SWITCH_NEXT_PORT_TX] = "dse-firewall",
+            /* Arc edges start at dse-drop until core wires them. */
+            [SWITCH_NEXT_PORT_TX] = "dse-drop",
             [SWITCH_NEXT_DROP] = "dse-drop",
+            [SWITCH_NEXT_REMOTE] = "dse-drop",
         },
 };
 
 RTE_NODE_REGISTER(switch_node);
+
+static struct dse_arc_feature switch_feature = {
+    .node = "dse-switch",
+    .arc = DSE_ARC_L2,
+    .next = SWITCH_NEXT_PORT_TX,
+    .remote = SWITCH_NEXT_REMOTE,
+};
+
+DSE_ARC_FEATURE(switch_feature);

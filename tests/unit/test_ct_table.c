@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "firewall/ct.h"
+#include "flow/ct.h"
 
 static struct ct_table *
 table_new(uint32_t max_connections)

@@ -12,7 +12,7 @@
 #include <cmocka.h>
 
 /* The tracker is hot-path code built into dsed; compile it here as it is. */
-#include "firewall/ct_tcp.c"
+#include "flow/ct_tcp.c"
 
 #define F_S  NET_TCP_FLAG_SYN
 #define F_A  NET_TCP_FLAG_ACK

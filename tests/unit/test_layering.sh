@@ -2,7 +2,9 @@
 # Checks the dependency rules of DESIGN.md that the compiler cannot: graph node files (the hot
 # path) include only net/, core/ and their own service's headers, never mgmt/, cli/ or any
 # header that would bring logging, locks or allocation onto a worker; src/net includes nothing
-# of the project but src/net. Prints each violation and exits non-zero if there is one.
+# of the project but src/net; and (test_layering.py) the same over transitive includes, core
+# reaching no service, and no circle between core, the services and mgmt. Prints each violation
+# and exits non-zero if there is one.
 set -u
 SRC=$(cd "$(dirname "$0")/../../src" && pwd)
 bad=0
@@ -11,9 +13,9 @@ for f in $(find "$SRC" -name '*_node.c'); do
 	service=$(basename "$(dirname "$f")")
 	while read -r inc; do
 		case "$inc" in
-		net/* | core/* | "$service"/*) ;;
+		net/* | core/* | flow/* | "$service"/*) ;;
 		*)
-			echo "$f: node file includes \"$inc\" (only net/, core/ and $service/ allowed)"
+			echo "$f: node file includes \"$inc\" (only net/, core/, flow/ and $service/ allowed)"
 			bad=1
 			;;
 		esac
@@ -41,6 +43,11 @@ for f in $(find "$SRC/net" -name '*.[ch]'); do
 		bad=1
 	fi
 done
+
+# Transitive includes and circles between parts (core, services, mgmt, ...).
+if ! python3 "$(dirname "$0")/test_layering.py"; then
+	bad=1
+fi
 
 if [ $bad = 0 ]; then
 	echo "layering: ok"

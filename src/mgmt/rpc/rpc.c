@@ -281,3 +281,12 @@ out:
 	json_decref(request);
 	return response;
 }
+
+json_t *
+rpc_json_mac(const uint8_t mac[6])
+{
+	char s[18];
+	snprintf(s, sizeof(s), "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3],
+	         mac[4], mac[5]);
+	return json_string(s);
+}

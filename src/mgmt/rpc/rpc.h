@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <jansson.h>
 
@@ -81,5 +82,8 @@ int rpc_error_field(struct rpc_error *err, const char *field, const char *fmt, .
 
 /* Releases err->data and resets err to "no error". */
 void rpc_error_clear(struct rpc_error *err);
+
+/* A MAC address as a result value: the string "aa:bb:cc:dd:ee:ff" (a new reference). */
+json_t *rpc_json_mac(const uint8_t mac[6]);
 
 #endif /* DSE_MGMT_RPC_H */

@@ -3,7 +3,7 @@
  * pseudo-connection opened by the first datagram and marked replied when the other side answers.
  * There is no state to check beyond the direction.
  */
-#include "firewall/ct.h"
+#include "flow/ct.h"
 
 static bool
 udp_may_open(const struct ct_pkt *p)

@@ -4,7 +4,7 @@
  * reply is accepted back. ICMP error messages are not connections: the node accepts them when
  * the packet they quote belongs to a tracked connection (fw_node.c).
  */
-#include "firewall/ct.h"
+#include "flow/ct.h"
 #include "net/icmp.h"
 
 #define ICMP_ECHO_REPLY_V6 129

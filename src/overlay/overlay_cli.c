@@ -8,9 +8,10 @@
 #include "cli/cli.h"
 #include "cli/cli_table.h"
 
-int
-cli_show_tunnels(struct cli *cli)
+static int
+cli_show_tunnels(struct cli *cli, const char *arg)
 {
+	(void)arg;
 	static const struct cli_column columns[] = {
 	    {"TEP", false},       {"ORIGIN", false},  {"NEXT-HOP MAC", false}, {"BINDINGS", true},
 	    {"RX PACKETS", true}, {"RX BYTES", true}, {"TX PACKETS", true},    {"TX BYTES", true},
@@ -62,7 +63,7 @@ cli_show_tunnels(struct cli *cli)
 	return CLI_EXIT_OK;
 }
 
-int
+static int
 cli_show_remote(struct cli *cli, const char *segment)
 {
 	static const struct cli_column columns[] = {
@@ -73,21 +74,12 @@ cli_show_remote(struct cli *cli, const char *segment)
 	json_t *result, *b;
 	size_t index;
 	char buf[32];
-	int status = cli_call(cli, "remote.list", params, &result);
-
+	struct cli_table *table;
+	int status = cli_show_table(cli, "remote.list", params, columns,
+	                            sizeof(columns) / sizeof(columns[0]), &result, &table);
 	json_decref(params);
-	if (status != CLI_EXIT_OK)
+	if (table == NULL)
 		return status;
-	if (cli->json) {
-		cli_print_json(result);
-		json_decref(result);
-		return CLI_EXIT_OK;
-	}
-	struct cli_table *table = cli_table_create(columns, sizeof(columns) / sizeof(columns[0]));
-	if (table == NULL) {
-		json_decref(result);
-		return CLI_EXIT_API;
-	}
 	json_array_foreach(json_object_get(result, "remote"), index, b)
 	{
 		const char *type = cli_json_text(b, "type");
@@ -114,3 +106,15 @@ cli_show_remote(struct cli *cli, const char *segment)
 	json_decref(result);
 	return CLI_EXIT_OK;
 }
+
+static const struct cli_show_subject overlay_subjects[] = {
+    {"tunnels", cli_show_tunnels, NULL,
+     "this host's TEP; remote TEPs with next hop, bindings, counters"},
+    {"remote", cli_show_remote, "SEGMENT",
+     "remote workload bindings (static, learned), optionally of one segment"},
+};
+
+const struct cli_service dse_cli_overlay = {
+    .subjects = overlay_subjects,
+    .nb_subjects = sizeof(overlay_subjects) / sizeof(overlay_subjects[0]),
+};

@@ -11,9 +11,10 @@
 #include "cli/cli.h"
 #include "cli/cli_table.h"
 
-int
-cli_show_fw(struct cli *cli)
+static int
+cli_show_fw(struct cli *cli, const char *arg)
 {
+	(void)arg;
 	static const struct cli_column columns[] = {
 	    {"SECTION", false}, {"ID", true},    {"SRC", false},    {"DST", false},
 	    {"SERVICE", false}, {"DIR", false},  {"ACTION", false}, {"LOG", false},
@@ -22,20 +23,11 @@ cli_show_fw(struct cli *cli)
 	json_t *result, *rule, *section;
 	char buf[32];
 	size_t index;
-	int status = cli_call(cli, "fw.show", NULL, &result);
-
-	if (status != CLI_EXIT_OK)
+	struct cli_table *table;
+	int status = cli_show_table(cli, "fw.show", NULL, columns,
+	                            sizeof(columns) / sizeof(columns[0]), &result, &table);
+	if (table == NULL)
 		return status;
-	if (cli->json) {
-		cli_print_json(result);
-		json_decref(result);
-		return CLI_EXIT_OK;
-	}
-	struct cli_table *table = cli_table_create(columns, sizeof(columns) / sizeof(columns[0]));
-	if (table == NULL) {
-		json_decref(result);
-		return CLI_EXIT_API;
-	}
 	json_array_foreach(json_object_get(result, "rules"), index, rule)
 	{
 		json_t *svc = json_object_get(rule, "service");
@@ -134,7 +126,7 @@ ct_filters(const char *cmd, int argc, char **argv, json_t *params)
 	return CLI_EXIT_OK;
 }
 
-int
+static int
 cli_cmd_ct(struct cli *cli, int argc, char **argv)
 {
 	static const struct cli_column columns[] = {
@@ -188,11 +180,11 @@ cli_cmd_ct(struct cli *cli, int argc, char **argv)
 	return CLI_EXIT_OK;
 }
 
-int
+static int
 cli_cmd_fw(struct cli *cli, int argc, char **argv)
 {
 	if (argc >= 2 && strcmp(argv[1], "show") == 0)
-		return cli_show_fw(cli);
+		return cli_show_fw(cli, NULL);
 	if (argc >= 2 && strcmp(argv[1], "revalidate") == 0) {
 		json_t *result;
 		int status = cli_call(cli, "fw.revalidate", NULL, &result);
@@ -228,3 +220,27 @@ cli_cmd_fw(struct cli *cli, int argc, char **argv)
 	}
 	return status;
 }
+
+static const struct cli_command fw_commands[] = {
+    {"fw", cli_cmd_fw, "fw show\nfw apply -f FILE [--revalidate]\nfw revalidate",
+     "show        firewall rules with hit counters (same as `show fw`)\n"
+     "apply       apply a config; with --revalidate, established connections are\n"
+     "            re-decided by the new rules (otherwise they keep their verdict)\n"
+     "revalidate  re-decide established connections by the current rules"},
+    {"ct", cli_cmd_ct,
+     "ct show [--address PREFIX] [--port N] [--protocol P] [--state S] [--limit N]\n"
+     "ct flush [--address PREFIX] [--port N] [--protocol P] [--state S]",
+     "List or remove tracked connections, all or those matching every filter given.\n"
+     "P is tcp, udp, icmp or icmpv6; S a state such as established or time-wait."},
+};
+
+static const struct cli_show_subject fw_subjects[] = {
+    {"fw", cli_show_fw, NULL, "firewall rules with hit counters"},
+};
+
+const struct cli_service dse_cli_firewall = {
+    .commands = fw_commands,
+    .nb_commands = sizeof(fw_commands) / sizeof(fw_commands[0]),
+    .subjects = fw_subjects,
+    .nb_subjects = sizeof(fw_subjects) / sizeof(fw_subjects[0]),
+};

@@ -11,7 +11,7 @@
 #include <rte_malloc.h>
 #include <rte_rcu_qsbr.h>
 
-#include "firewall/ct.h"
+#include "flow/ct.h"
 
 static const char *const state_names[CT_STATE_COUNT] = {
     [CT_TCP_SYN_SENT] = "syn-sent",       [CT_TCP_SYN_RECV] = "syn-recv",

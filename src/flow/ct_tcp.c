@@ -9,7 +9,7 @@
  */
 #include <rte_common.h>
 
-#include "firewall/ct.h"
+#include "flow/ct.h"
 #include "net/byteorder.h"
 #include "net/tcp.h"
 

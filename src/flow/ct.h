@@ -1,10 +1,12 @@
 /*
- * Connection tracking: the table of connections the firewall has allowed, shared by all workers
- * without locks, and the per-protocol trackers that follow each connection's state (TCP: RFC
- * 9293's state machine with sequence-window checks after Rooij's "Real stateful TCP packet
- * filtering"; UDP and other protocols: pseudo-connections; ICMP/ICMPv6: echo pairing by
- * identifier, RFC 792/4443). An entry is also the flow cache: it holds the verdict and the rules
- * that decided it, tagged with the generation of the policy that made them.
+ * Connection tracking, the engine's flow table: the table of connections, shared by all workers
+ * and services without locks, and the per-protocol trackers that follow each connection's
+ * state (TCP: RFC 9293's state machine with sequence-window checks after Rooij's "Real stateful
+ * TCP packet filtering"; UDP and other protocols: pseudo-connections; ICMP/ICMPv6: echo pairing
+ * by identifier, RFC 792/4443). An entry is also the flow cache: each service keeps its part of
+ * it (the firewall: the verdict and the rules that decided it, tagged with the generation of
+ * the policy that made them) in the entry's service area, at the offset the registry reserved
+ * for it (flow/flow.h).
  *
  * Table protocol: each slot has a 32-bit signature word. 0 = free; CT_SIG_CLAIMED = a worker is
  * filling it; CT_SIG_DEAD = removed, waiting until no worker can still hold it; any other value
@@ -15,8 +17,8 @@
  * a worker never sees a slot reused under it. Two workers creating the same connection at the
  * same instant may each insert it; the first found is used and the other expires.
  */
-#ifndef DSE_FIREWALL_CT_H
-#define DSE_FIREWALL_CT_H
+#ifndef DSE_FLOW_CT_H
+#define DSE_FLOW_CT_H
 
 #include <assert.h>
 #include <stdbool.h>
@@ -35,13 +37,14 @@
 #define CT_SIG_FREE        0u
 #define CT_SIG_CLAIMED     1u
 #define CT_SIG_DEAD        2u
-#define CT_SIG_MIN         3u /* smallest signature of a valid entry */
+#define CT_SIG_MIN         3u  /* smallest signature of a valid entry */
+#define CT_SERVICE_BYTES   16u /* bytes of an entry the services share (flow_reserve) */
 
 /* The key of a connection, the same for both directions: the endpoints are ordered. */
 struct ct_key {
 	uint8_t addr[2][16]; /* endpoint addresses (IPv4 in the first 4 bytes), lower first */
 	uint16_t port[2]; /* endpoint ports (TCP/UDP), ICMP echo id, 0 otherwise; network order */
-	uint16_t zone;    /* segment index: addresses may repeat across segments */
+	uint16_t zone;    /* routing domain: addresses may repeat across domains */
 	uint8_t proto;    /* IP protocol */
 	uint8_t family;   /* 4 or 6 */
 };
@@ -82,18 +85,15 @@ struct ct_entry {
 	struct ct_key key;          /* endpoints, ordered */
 	uint8_t state;              /* enum ct_state; changed by either side's worker */
 	uint8_t orig_is_first;      /* 1: the originator is key endpoint 0 */
-	uint8_t verdict;            /* enum dse_fw_action cached for the connection */
-	uint8_t log;                /* the deciding rule asked for logging */
 	uint16_t orig_in_port;      /* port the originator's packets enter on */
 	uint16_t orig_out_port;     /* port they leave on */
+	uint16_t pad;               /* zero */
 	uint32_t created_s;         /* dse_now_s when created */
 	uint32_t last_s;            /* dse_now_s of the last packet (either side) */
-	uint32_t gen;               /* policy generation the cached rules come from */
-	uint32_t rule_out;          /* compiled rule that allowed it at the sending port, 0 none */
-	uint32_t rule_in;           /* compiled rule that allowed it at the receiving port */
 	struct ct_tcp_peer peer[2]; /* TCP: [0] originator, [1] responder */
 	uint32_t packets[2];        /* packets, [0] originator to responder, [1] back */
 	uint64_t bytes[2];          /* bytes, same order */
+	uint8_t service[CT_SERVICE_BYTES] __rte_aligned(8); /* the services' parts (flow/flow.h) */
 };
 static_assert(sizeof(struct ct_entry) == 128, "a conntrack entry is two cache lines");
 
