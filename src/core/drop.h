@@ -44,6 +44,13 @@
 	  "frame from a remote TEP for a workload behind a remote TEP")                            \
 	X(PORT_GONE, "dse-port-tx", "port-removed", "output port removed while in flight")         \
 	X(QUEUE_FULL, "dse-port-tx", "queue-full", "output queue full, the device took no more")   \
+	X(OFFLOAD_HEADERS, "dse-port-tx", "offload-bad-headers",                                   \
+	  "partial-checksum or GSO frame whose TCP/UDP headers are not whole in its first buffer") \
+	X(GSO_TOO_MANY, "dse-port-tx", "gso-too-many-segments",                                    \
+	  "GSO frame that makes more segments than one burst holds")                               \
+	X(GSO_SEG_TOO_BIG, "dse-port-tx", "gso-segment-too-big",                                   \
+	  "a GSO segment (MSS plus headers) does not fit one buffer")                              \
+	X(GSO_NO_MBUF, "dse-port-tx", "gso-no-mbuf", "no buffers for the segments of a GSO frame") \
 	X(OVL_NOT_FOR_TEP, "dse-overlay-input", "overlay-not-for-tep",                             \
 	  "frame on the uplink that is not for this host's TEP")                                   \
 	X(OVL_NOT_TUNNEL, "dse-overlay-input", "overlay-not-tunnel",                               \
