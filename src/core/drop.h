@@ -30,7 +30,7 @@
 	X(L4_TRUNCATED, "dse-classify", "l4-truncated", "TCP/UDP/ICMP header cut short")           \
 	X(ARP_TRUNCATED, "dse-classify", "arp-truncated", "ARP packet cut short")                  \
 	X(MULTI_SEGMENT, "dse-classify", "multi-segment-mbuf",                                     \
-	  "frame not in one buffer (jumbo frames need a larger buffer size)")                      \
+	  "chain of buffers whose headers are not whole in the first one")                         \
 	X(NO_SEGMENT, "dse-classify", "no-segment", "untagged frame on a port without a segment")  \
 	X(VLAN_UNKNOWN, "dse-classify", "vlan-unknown",                                            \
 	  "tag not mapped to a segment on this port")                                              \

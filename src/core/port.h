@@ -30,6 +30,10 @@ int port_devargs(const struct dse_port_config *pc, unsigned unique, uint16_t nb_
 int port_open(struct dse_engine *e, struct dse_port *p, const char *field,
               struct dse_config_errors *errs);
 
+/* Sets the MTU of a running port's device (the interface's, for af_packet). Returns 0 or a
+ * negative errno; devices that keep their own MTU (pcap, null) refuse. */
+int port_set_mtu(struct dse_port *p, uint16_t mtu);
+
 /* Stops and removes the device of slot p. */
 void port_close(struct dse_port *p);
 

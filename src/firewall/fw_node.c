@@ -400,6 +400,15 @@ reject_build(struct rte_mbuf *m, const struct dse_pkt_meta *meta, const uint8_t 
 	rte_pktmbuf_reset_headroom(m);
 	if (total > (uint32_t)(m->buf_len - m->data_off))
 		return false;
+	if (m->nb_segs > 1) {
+		/* The answer fits the first buffer; the rest of a GSO frame goes. */
+		rte_pktmbuf_free(m->next);
+		m->next = NULL;
+		m->nb_segs = 1;
+	}
+	/* The answer carries its own checksums: none of the rejected frame's offload state. */
+	m->ol_flags &= ~(RTE_MBUF_F_RX_LRO | RTE_MBUF_F_RX_L4_CKSUM_MASK);
+	m->tso_segsz = 0;
 	m->data_len = (uint16_t)total;
 	m->pkt_len = total;
 	uint8_t *p = rte_pktmbuf_mtod(m, uint8_t *);
@@ -591,7 +600,9 @@ fw_prepare(const struct fw_snapshot *f, const struct dse_snapshot *s, struct rte
 		uint32_t l3len = family == 4 ? net_get_be16(l3 + NET_IPV4_OFF_TOTAL_LENGTH)
 		                             : NET_IPV6_HEADER_LEN +
 		                                   net_get_be16(l3 + NET_IPV6_OFF_PAYLOAD_LENGTH);
-		if (l3 + l3len <= end)
+		/* A GSO frame is a chain: its segment length counts every buffer (the TCP
+		 * header, all the window tracking reads, is whole in the first). */
+		if (l3 + l3len <= frame + m->pkt_len)
 			pk->p.l4_len = (uint32_t)(l3 + l3len - l4);
 		pk->p.tcp_flags = net_tcp_flags(l4);
 	}
