@@ -241,6 +241,14 @@ port_open(struct dse_engine *e, struct dse_port *p, const char *field,
 		if (stat(pc->path, &st) == 0 && S_ISSOCK(st.st_mode))
 			unlink(pc->path);
 	}
+	if (pc->kind == DSE_PORT_AF_PACKET && pc->devargs[0] != '\0') {
+		snprintf(f, sizeof(f), "%s.devargs", field);
+		config_error(
+		    errs, pc->line, f,
+		    "af_packet ports are served by the engine's own driver, which takes no "
+		    "device arguments (kind devargs with net_af_packet gives DPDK's)");
+		return -EINVAL;
+	}
 	unsigned id = unique++;
 	rc = port_devargs(pc, id, nq, p->devargs, sizeof(p->devargs), p->devname,
 	                  sizeof(p->devname));

@@ -55,7 +55,7 @@ firewall:
     - name: workloads
       applied-to: [web]
       rules:
-        - {id: 1, src: any, dst: any, service: {protocol: tcp, ports: "5201,8000"}, action: allow, direction: in}
+        - {id: 1, src: any, dst: any, service: {protocol: tcp, ports: "5201,5301,8000"}, action: allow, direction: in}
         - {id: 2, src: any, dst: any, service: {protocol: udp, ports: "5201"}, action: allow, direction: in}
         - {id: 3, src: any, dst: any, service: {protocol: icmp}, action: allow, direction: in}
         - {id: 4, src: any, dst: any, service: {protocol: icmpv6}, action: allow, direction: in}
@@ -80,39 +80,111 @@ total_drops()
 	dsectl_j show stats | json_get "sum(d['drops'].values()) if isinstance(d['drops'], dict) else sum(x['packets'] for x in d['drops'])"
 }
 
-TCP_BYTES=$((24 * 1024 * 1024))        # a multiple of iperf3's 128 KiB TCP block
+TCP_BYTES=$((24 * 1024 * 1024)) # a multiple of iperf3's 128 KiB TCP block
 UDP_LEN=1200
-UDP_BYTES=$((UDP_LEN * 2000))
+UDP_COUNT=2000
+BIG_BYTES=$((20 * 1024 * 1024))
 
-# iperf_check LABEL CLIENT SERVER ADDR ARGS...: one iperf3 run from CLIENT's namespace to the
-# server in SERVER's; checks the bytes the server received equal the bytes the client sent and
-# the amount asked for.
-iperf_check()
+# iperf_run CLIENT SERVER ADDR JSON ARGS...: one iperf3 run from CLIENT's namespace to a
+# one-shot server in SERVER's; the client's JSON report goes to JSON. Returns iperf3's status.
+iperf_run()
 {
-	local label=$1 client=$2 server=$3 addr=$4 expect=$5
-	shift 5
-	local json=$TMP_DIR/iperf-$client-$server-$RANDOM.json
+	local client=$1 server=$2 addr=$3 json=$4 rc
+	shift 4
 	ip netns exec "${NS[$server]}" iperf3 -s -1 -B "$addr" >/dev/null 2>&1 &
 	local spid=$!
 	track_pid $spid
-	if ! wait_until 5 tcp_listening "${NS[$server]}" 5201; then
-		fail "$label" "iperf3 server not listening"
+	wait_until 5 tcp_listening "${NS[$server]}" 5201 || {
+		echo '{"error": "iperf3 server not listening"}' >"$json"
+		stop_pid $spid
+		return 1
+	}
+	nsx "${NS[$client]}" timeout 30 iperf3 -c "$addr" --json "$@" >"$json" 2>&1
+	rc=$?
+	stop_pid $spid
+	return $rc
+}
+
+# iperf_tcp LABEL CLIENT SERVER ADDR ARGS...: a TCP stream of TCP_BYTES; passes when iperf3
+# completes and sent all of it. (What the receiver counted is not exact: iperf3 stops counting
+# when the sender reports the end, with data still in flight; exact delivery is checked by
+# tcp_exact and curl.)
+iperf_tcp()
+{
+	local label=$1 client=$2 server=$3 addr=$4 json
+	shift 4
+	json=$TMP_DIR/iperf-$RANDOM.json
+	if ! iperf_run "$client" "$server" "$addr" "$json" -n $TCP_BYTES "$@"; then
+		fail "$label" "iperf3: $(json_get "d.get('error', '')" <"$json" 2>/dev/null || tail -c 300 "$json")"
 		return
 	fi
-	if ! nsx "${NS[$client]}" timeout 30 iperf3 -c "$addr" --json "$@" >"$json" 2>&1; then
+	local sent gbps
+	sent=$(json_get "int(d['end']['sum_sent']['bytes'])" <"$json")
+	gbps=$(json_get "round(d['end']['sum_received']['bits_per_second'] / 1e9, 2)" <"$json")
+	assert_eq "$label: all $TCP_BYTES bytes sent ($gbps Gbit/s)" $TCP_BYTES "$sent"
+}
+
+# iperf_udp LABEL CLIENT SERVER ADDR ARGS...: UDP_COUNT datagrams of UDP_LEN bytes at 20 Mbit/s;
+# every one must arrive.
+iperf_udp()
+{
+	local label=$1 client=$2 server=$3 addr=$4 json
+	shift 4
+	json=$TMP_DIR/iperf-$RANDOM.json
+	if ! iperf_run "$client" "$server" "$addr" "$json" -u -b 20M -l $UDP_LEN -k $UDP_COUNT "$@"; then
 		fail "$label" "iperf3: $(json_get "d.get('error', '')" <"$json" 2>/dev/null || tail -c 300 "$json")"
-		stop_pid $spid
 		return
 	fi
 	local sent recv
 	sent=$(json_get "int(d['end']['sum_sent']['bytes'])" <"$json")
 	recv=$(json_get "int(d['end']['sum_received']['bytes'])" <"$json")
-	if [ "$sent" = "$expect" ] && [ "$recv" = "$expect" ]; then
+	if [ "$sent" = $((UDP_LEN * UDP_COUNT)) ] && [ "$recv" = "$sent" ]; then
 		pass "$label: $recv bytes"
 	else
-		fail "$label" "asked $expect bytes, sent $sent, received $recv"
+		fail "$label" "sent $sent of $((UDP_LEN * UDP_COUNT)) bytes, received $recv"
 	fi
+}
+
+# tcp_exact LABEL CLIENT SERVER ADDR: sends the 20 MB file over one TCP connection from CLIENT
+# to SERVER; the receiver counts the bytes and hashes them.
+tcp_exact()
+{
+	local label=$1 client=$2 server=$3 addr=$4 out=$TMP_DIR/sink-$RANDOM
+	ip netns exec "${NS[$server]}" python3 -c '
+import hashlib, socket, sys
+fam = socket.AF_INET6 if ":" in sys.argv[1] else socket.AF_INET
+s = socket.socket(fam, socket.SOCK_STREAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((sys.argv[1], 5301))
+s.listen(1)
+s.settimeout(30)
+c, _ = s.accept()
+c.settimeout(30)
+h, n = hashlib.sha256(), 0
+while True:
+    b = c.recv(1 << 20)
+    if not b:
+        break
+    h.update(b)
+    n += len(b)
+open(sys.argv[2], "w").write("%d %s\n" % (n, h.hexdigest()))
+' "$addr" "$out" >/dev/null 2>&1 &
+	local spid=$!
+	track_pid $spid
+	if ! wait_until 5 tcp_listening "${NS[$server]}" 5301; then
+		fail "$label" "receiver not listening"
+		stop_pid $spid
+		return
+	fi
+	nsx "${NS[$client]}" python3 -c '
+import socket, sys
+fam = socket.AF_INET6 if ":" in sys.argv[1] else socket.AF_INET
+s = socket.create_connection((sys.argv[1], 5301), timeout=30)
+s.sendall(open(sys.argv[2], "rb").read())
+s.close()
+' "$addr" "$TMP_DIR/www/big" >/dev/null 2>&1
 	wait $spid 2>/dev/null
+	assert_eq "$label" "$BIG_BYTES $SUM" "$(cat "$out" 2>/dev/null)"
 }
 
 # pair_traffic A B: TCP and UDP both ways between workloads A and B.
@@ -121,17 +193,17 @@ pair_traffic()
 	local a=$1 b=$2 ka kb
 	ka=${KINDS[${a#vm} - 1]}
 	kb=${KINDS[${b#vm} - 1]}
-	iperf_check "TCP/IPv4 $a($ka) -> $b($kb)" "$a" "$b" "${IF4[$b]}" $TCP_BYTES -n $TCP_BYTES
-	iperf_check "TCP/IPv6 $b($kb) -> $a($ka)" "$a" "$b" "${IF6[$b]}" $TCP_BYTES -n $TCP_BYTES -R
-	iperf_check "UDP/IPv4 $a($ka) -> $b($kb)" "$a" "$b" "${IF4[$b]}" $UDP_BYTES \
-		-u -b 20M -l $UDP_LEN -n $UDP_BYTES
-	iperf_check "UDP/IPv6 $b($kb) -> $a($ka)" "$a" "$b" "${IF6[$b]}" $UDP_BYTES \
-		-u -b 20M -l $UDP_LEN -n $UDP_BYTES -R
+	tcp_exact "TCP/IPv4 20 MB $a($ka) -> $b($kb), bytes and sha256" "$a" "$b" "${IF4[$b]}"
+	tcp_exact "TCP/IPv6 20 MB $b($kb) -> $a($ka), bytes and sha256" "$b" "$a" "${IF6[$a]}"
+	iperf_tcp "iperf3 TCP/IPv4 $a($ka) -> $b($kb)" "$a" "$b" "${IF4[$b]}"
+	iperf_tcp "iperf3 TCP/IPv6 $b($kb) -> $a($ka)" "$a" "$b" "${IF6[$b]}" -R
+	iperf_udp "iperf3 UDP/IPv4 $a($ka) -> $b($kb)" "$a" "$b" "${IF4[$b]}"
+	iperf_udp "iperf3 UDP/IPv6 $b($kb) -> $a($ka)" "$a" "$b" "${IF6[$b]}" -R
 }
 
 # The file served over HTTP, and its digest.
 mkdir -p "$TMP_DIR/www"
-head -c $((20 * 1024 * 1024)) /dev/urandom >"$TMP_DIR/www/big"
+head -c $BIG_BYTES /dev/urandom >"$TMP_DIR/www/big"
 SUM=$(sha256sum "$TMP_DIR/www/big" | cut -d' ' -f1)
 
 # curl_check LABEL CLIENT SERVER ADDR: fetches the file from an HTTP server in SERVER's namespace
@@ -181,10 +253,10 @@ assert_ge "vm3 (af_xdp) got checksums completed by the engine" 1 "$(offload_of v
 ctl apply -f "$TMP_DIR/fw.yaml" >/dev/null || fail "apply the firewall" "$(ctl apply -f "$TMP_DIR/fw.yaml" 2>&1)"
 for p in "vm1 vm2" "vm2 vm3" "vm4 vm2"; do
 	set -- $p
-	iperf_check "firewall: TCP/IPv4 $1 -> $2" "$1" "$2" "${IF4[$2]}" $TCP_BYTES -n $TCP_BYTES
-	iperf_check "firewall: TCP/IPv6 $2 -> $1" "$1" "$2" "${IF6[$2]}" $TCP_BYTES -n $TCP_BYTES -R
-	iperf_check "firewall: UDP/IPv4 $1 -> $2" "$1" "$2" "${IF4[$2]}" $UDP_BYTES \
-		-u -b 20M -l $UDP_LEN -n $UDP_BYTES
+	tcp_exact "firewall: TCP/IPv4 20 MB $1 -> $2, bytes and sha256" "$1" "$2" "${IF4[$2]}"
+	tcp_exact "firewall: TCP/IPv6 20 MB $2 -> $1, bytes and sha256" "$2" "$1" "${IF6[$1]}"
+	iperf_tcp "firewall: iperf3 TCP/IPv4 $1 -> $2" "$1" "$2" "${IF4[$2]}"
+	iperf_udp "firewall: iperf3 UDP/IPv6 $1 -> $2" "$1" "$2" "${IF6[$2]}"
 done
 curl_check "firewall: curl 20 MB vm4(af_packet) -> vm1(tap), sha256" vm1 vm4 "${IF4[vm4]}"
 curl_check "firewall: curl 20 MB vm2(af_packet) -> vm3(af_xdp) over IPv6, sha256" vm3 vm2 "${IF6[vm2]}"
