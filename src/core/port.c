@@ -122,8 +122,9 @@ port_devargs(const struct dse_port_config *pc, unsigned unique, uint16_t nb_queu
 		break;
 	case DSE_PORT_VHOST_USER:
 		snprintf(devname, devname_len, "net_vhost_dse%u", unique);
-		n = snprintf(buf, len, "%s,iface=%s,queues=%u,client=0%s%s", devname, pc->path,
-		             nb_queues, extra, extra_args);
+		/* tso=1 lets a guest send TSO frames (they arrive as GSO frames, offload.h). */
+		n = snprintf(buf, len, "%s,iface=%s,queues=%u,client=0,tso=1%s%s", devname,
+		             pc->path, nb_queues, extra, extra_args);
 		break;
 	case DSE_PORT_MEMIF:
 		snprintf(devname, devname_len, "net_memif_dse%u", unique);
