@@ -1,8 +1,9 @@
 /*
  * Kernel ports, control side: opening the AF_PACKET sockets of a port (virtio-net header on,
- * our own frames ignored, one PACKET_FANOUT group with a kernel-chosen unique id when there are
- * several queues, so no two engines on a host can collide), interface state (up, promiscuous
- * membership, MTU, MAC) and the counters. See packet(7).
+ * our own frames ignored, auxiliary data on for the VLAN tags the kernel takes out of frames, one
+ * PACKET_FANOUT group with a kernel-chosen unique id when there are several queues, so no two
+ * engines on a host can collide), interface state (up, promiscuous membership, MTU, MAC) and the
+ * counters. See packet(7).
  */
 #include "core/kport/kport.h"
 
@@ -98,8 +99,11 @@ queue_open(const struct kport *kp, uint16_t qi, uint16_t port_id, struct rte_mem
 	int rc = set_int(q->fd, SOL_PACKET, PACKET_VNET_HDR, 1);
 	if (rc == 0)
 		rc = set_int(q->fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, 1);
+	if (rc == 0)
+		rc = set_int(q->fd, SOL_PACKET, PACKET_AUXDATA, 1);
 	if (rc < 0) {
-		snprintf(err, errlen, "PACKET_VNET_HDR / PACKET_IGNORE_OUTGOING: %s",
+		snprintf(err, errlen,
+		         "PACKET_VNET_HDR / PACKET_IGNORE_OUTGOING / PACKET_AUXDATA: %s",
 		         strerror(-rc));
 		goto fail;
 	}
@@ -162,6 +166,7 @@ queue_open(const struct kport *kp, uint16_t qi, uint16_t port_id, struct rte_mem
 		q->rx.iov[i][2].iov_len = KPORT_SPILL;
 		q->rx.msg[i].msg_hdr.msg_iov = q->rx.iov[i];
 		q->rx.msg[i].msg_hdr.msg_iovlen = 3;
+		q->rx.msg[i].msg_hdr.msg_control = q->rx.aux[i].buf;
 		q->tx.iov[i][0].iov_base = &q->tx.vh[i];
 		q->tx.iov[i][0].iov_len = sizeof(q->tx.vh[i]);
 		q->tx.msg[i].msg_hdr.msg_iov = q->tx.iov[i];

@@ -8,6 +8,7 @@
 #ifndef DSE_CORE_KPORT_QUEUE_H
 #define DSE_CORE_KPORT_QUEUE_H
 
+#include <linux/if_packet.h>
 #include <linux/virtio_net.h>
 #include <sys/socket.h>
 
@@ -25,11 +26,16 @@
 #define KPORT_TX_MAX_SEGS 64                 /* buffers of one transmitted frame */
 
 struct kport_rx {
-	struct rte_mbuf *head[KPORT_BURST];      /* first buffers, allocated ahead */
-	uint8_t *spill[KPORT_BURST];             /* what does not fit the first buffer */
-	struct virtio_net_hdr vh[KPORT_BURST];   /* headers the kernel wrote */
-	struct iovec iov[KPORT_BURST][3];        /* header, first buffer, spill */
-	struct mmsghdr msg[KPORT_BURST];         /* one per frame */
+	struct rte_mbuf *head[KPORT_BURST];    /* first buffers, allocated ahead */
+	uint8_t *spill[KPORT_BURST];           /* what does not fit the first buffer */
+	struct virtio_net_hdr vh[KPORT_BURST]; /* headers the kernel wrote */
+	struct iovec iov[KPORT_BURST][3];      /* header, first buffer, spill */
+	struct mmsghdr msg[KPORT_BURST];       /* one per frame */
+	/* PACKET_AUXDATA per frame: the VLAN tag the kernel took out of the frame. */
+	union {
+		struct cmsghdr align;
+		uint8_t buf[CMSG_SPACE(sizeof(struct tpacket_auxdata))];
+	} aux[KPORT_BURST];
 	uint64_t packets, bytes, errors, nombuf; /* counters */
 } __rte_cache_aligned;
 

@@ -9,6 +9,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include <rte_ether.h>
+
 #include "core/kport/kport.h"
 #include "core/kport/kport_queue.h"
 
@@ -60,6 +62,33 @@ rx_chain(struct kport_queue *q, struct rte_mbuf *m, const uint8_t *spill, uint32
 	return 0;
 }
 
+/* Puts back into m the VLAN tag the kernel carried beside the frame (a veth or NIC that
+ * offloads VLAN tags strips it), as DPDK's af_packet PMD does. Returns false if there is no
+ * headroom for it. */
+static inline bool
+rx_vlan(struct rte_mbuf *m, struct msghdr *mh)
+{
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c != NULL; c = CMSG_NXTHDR(mh, c)) {
+		if (c->cmsg_level != SOL_PACKET || c->cmsg_type != PACKET_AUXDATA ||
+		    c->cmsg_len < CMSG_LEN(sizeof(struct tpacket_auxdata)))
+			continue;
+		struct tpacket_auxdata aux;
+		memcpy(&aux, CMSG_DATA(c), sizeof(aux));
+		if (!(aux.tp_status & TP_STATUS_VLAN_VALID))
+			return true;
+		uint16_t tpid = (aux.tp_status & TP_STATUS_VLAN_TPID_VALID) ? aux.tp_vlan_tpid
+		                                                            : RTE_ETHER_TYPE_VLAN;
+		uint8_t *p = (uint8_t *)rte_pktmbuf_prepend(m, 4);
+		if (p == NULL)
+			return false;
+		memmove(p, p + 4, 2 * RTE_ETHER_ADDR_LEN);
+		uint16_t be[2] = {rte_cpu_to_be_16(tpid), rte_cpu_to_be_16(aux.tp_vlan_tci)};
+		memcpy(p + 2 * RTE_ETHER_ADDR_LEN, be, sizeof(be));
+		return true;
+	}
+	return true;
+}
+
 /* The offload flags of a received frame's header; returns false for a GSO type we do not
  * handle. */
 static inline bool
@@ -96,9 +125,11 @@ kport_rx_burst(struct kport_queue *q, struct rte_mbuf **pkts, uint16_t n)
 		return 0;
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = q->rx.head[i];
+		rte_pktmbuf_reset_headroom(m); /* a kept buffer may have had a tag put in */
 		q->rx.iov[i][1].iov_base = rte_pktmbuf_mtod(m, void *);
 		q->rx.iov[i][1].iov_len = rte_pktmbuf_tailroom(m);
 		q->rx.msg[i].msg_hdr.msg_flags = 0;
+		q->rx.msg[i].msg_hdr.msg_controllen = sizeof(q->rx.aux[i].buf);
 	}
 	int got = recvmmsg(q->fd, q->rx.msg, n, MSG_DONTWAIT, NULL);
 	if (got <= 0)
@@ -124,6 +155,13 @@ kport_rx_burst(struct kport_queue *q, struct rte_mbuf **pkts, uint16_t n)
 		}
 		if (unlikely(len > first) && rx_chain(q, m, q->rx.spill[i], len - first) < 0) {
 			q->rx.nombuf++;
+			continue;
+		}
+		if (unlikely(!rx_vlan(m, &q->rx.msg[i].msg_hdr))) {
+			rte_pktmbuf_free(m->next);
+			m->next = NULL;
+			m->nb_segs = 1;
+			q->rx.errors++;
 			continue;
 		}
 		m->port = q->port_id;
