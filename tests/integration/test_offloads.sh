@@ -6,6 +6,7 @@
 # checked at the far end; then the same through the firewall with allow rules. Checks that the
 # engine dropped nothing and that its offload counters show which way each port was served.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/traffic_lib.sh"
 require_cmds ip ethtool ping iperf3 curl python3 sha256sum
 
 NAMES=(vm1 vm2 vm3 vm4)
@@ -77,7 +78,7 @@ done
 
 total_drops()
 {
-	dsectl_j show stats | json_get "sum(d['drops'].values()) if isinstance(d['drops'], dict) else sum(x['packets'] for x in d['drops'])"
+	dsectl_j show stats | json_get "sum(x['packets'] for x in d['drops'])"
 }
 
 TCP_BYTES=$((24 * 1024 * 1024)) # a multiple of iperf3's 128 KiB TCP block
@@ -85,107 +86,7 @@ UDP_LEN=1200
 UDP_COUNT=2000
 BIG_BYTES=$((20 * 1024 * 1024))
 
-# iperf_run CLIENT SERVER ADDR JSON ARGS...: one iperf3 run from CLIENT's namespace to a
-# one-shot server in SERVER's; the client's JSON report goes to JSON. Returns iperf3's status.
-iperf_run()
-{
-	local client=$1 server=$2 addr=$3 json=$4 rc
-	shift 4
-	ip netns exec "${NS[$server]}" iperf3 -s -1 -B "$addr" >/dev/null 2>&1 &
-	local spid=$!
-	track_pid $spid
-	wait_until 5 tcp_listening "${NS[$server]}" 5201 || {
-		echo '{"error": "iperf3 server not listening"}' >"$json"
-		stop_pid $spid
-		return 1
-	}
-	nsx "${NS[$client]}" timeout 30 iperf3 -c "$addr" --json "$@" >"$json" 2>&1
-	rc=$?
-	stop_pid $spid
-	return $rc
-}
-
-# iperf_tcp LABEL CLIENT SERVER ADDR ARGS...: a TCP stream of TCP_BYTES; passes when iperf3
-# completes and sent all of it. (What the receiver counted is not exact: iperf3 stops counting
-# when the sender reports the end, with data still in flight; exact delivery is checked by
-# tcp_exact and curl.)
-iperf_tcp()
-{
-	local label=$1 client=$2 server=$3 addr=$4 json
-	shift 4
-	json=$TMP_DIR/iperf-$RANDOM.json
-	if ! iperf_run "$client" "$server" "$addr" "$json" -n $TCP_BYTES "$@"; then
-		fail "$label" "iperf3: $(json_get "d.get('error', '')" <"$json" 2>/dev/null || tail -c 300 "$json")"
-		return
-	fi
-	local sent gbps
-	sent=$(json_get "int(d['end']['sum_sent']['bytes'])" <"$json")
-	gbps=$(json_get "round(d['end']['sum_received']['bits_per_second'] / 1e9, 2)" <"$json")
-	assert_eq "$label: all $TCP_BYTES bytes sent ($gbps Gbit/s)" $TCP_BYTES "$sent"
-}
-
-# iperf_udp LABEL CLIENT SERVER ADDR ARGS...: UDP_COUNT datagrams of UDP_LEN bytes at 20 Mbit/s;
-# every one must arrive.
-iperf_udp()
-{
-	local label=$1 client=$2 server=$3 addr=$4 json
-	shift 4
-	json=$TMP_DIR/iperf-$RANDOM.json
-	if ! iperf_run "$client" "$server" "$addr" "$json" -u -b 20M -l $UDP_LEN -k $UDP_COUNT "$@"; then
-		fail "$label" "iperf3: $(json_get "d.get('error', '')" <"$json" 2>/dev/null || tail -c 300 "$json")"
-		return
-	fi
-	local sent recv
-	sent=$(json_get "int(d['end']['sum_sent']['bytes'])" <"$json")
-	recv=$(json_get "int(d['end']['sum_received']['bytes'])" <"$json")
-	if [ "$sent" = $((UDP_LEN * UDP_COUNT)) ] && [ "$recv" = "$sent" ]; then
-		pass "$label: $recv bytes"
-	else
-		fail "$label" "sent $sent of $((UDP_LEN * UDP_COUNT)) bytes, received $recv"
-	fi
-}
-
-# tcp_exact LABEL CLIENT SERVER ADDR: sends the 20 MB file over one TCP connection from CLIENT
-# to SERVER; the receiver counts the bytes and hashes them.
-tcp_exact()
-{
-	local label=$1 client=$2 server=$3 addr=$4 out=$TMP_DIR/sink-$RANDOM
-	ip netns exec "${NS[$server]}" python3 -c '
-import hashlib, socket, sys
-fam = socket.AF_INET6 if ":" in sys.argv[1] else socket.AF_INET
-s = socket.socket(fam, socket.SOCK_STREAM)
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind((sys.argv[1], 5301))
-s.listen(1)
-s.settimeout(30)
-c, _ = s.accept()
-c.settimeout(30)
-h, n = hashlib.sha256(), 0
-while True:
-    b = c.recv(1 << 20)
-    if not b:
-        break
-    h.update(b)
-    n += len(b)
-open(sys.argv[2], "w").write("%d %s\n" % (n, h.hexdigest()))
-' "$addr" "$out" >/dev/null 2>&1 &
-	local spid=$!
-	track_pid $spid
-	if ! wait_until 5 tcp_listening "${NS[$server]}" 5301; then
-		fail "$label" "receiver not listening"
-		stop_pid $spid
-		return
-	fi
-	nsx "${NS[$client]}" python3 -c '
-import socket, sys
-fam = socket.AF_INET6 if ":" in sys.argv[1] else socket.AF_INET
-s = socket.create_connection((sys.argv[1], 5301), timeout=30)
-s.sendall(open(sys.argv[2], "rb").read())
-s.close()
-' "$addr" "$TMP_DIR/www/big" >/dev/null 2>&1
-	wait $spid 2>/dev/null
-	assert_eq "$label" "$BIG_BYTES $SUM" "$(cat "$out" 2>/dev/null)"
-}
+traffic_file
 
 # pair_traffic A B: TCP and UDP both ways between workloads A and B.
 pair_traffic()
@@ -199,31 +100,6 @@ pair_traffic()
 	iperf_tcp "iperf3 TCP/IPv6 $b($kb) -> $a($ka)" "$a" "$b" "${IF6[$b]}" -R
 	iperf_udp "iperf3 UDP/IPv4 $a($ka) -> $b($kb)" "$a" "$b" "${IF4[$b]}"
 	iperf_udp "iperf3 UDP/IPv6 $b($kb) -> $a($ka)" "$a" "$b" "${IF6[$b]}" -R
-}
-
-# The file served over HTTP, and its digest.
-mkdir -p "$TMP_DIR/www"
-head -c $BIG_BYTES /dev/urandom >"$TMP_DIR/www/big"
-SUM=$(sha256sum "$TMP_DIR/www/big" | cut -d' ' -f1)
-
-# curl_check LABEL CLIENT SERVER ADDR: fetches the file from an HTTP server in SERVER's namespace
-# and compares its sha256.
-curl_check()
-{
-	local label=$1 client=$2 server=$3 addr=$4 url
-	ip netns exec "${NS[$server]}" python3 -m http.server 8000 --bind "$addr" \
-		--directory "$TMP_DIR/www" >/dev/null 2>&1 &
-	local spid=$!
-	track_pid $spid
-	if ! wait_until 5 tcp_listening "${NS[$server]}" 8000; then
-		fail "$label" "http server not listening"
-		return
-	fi
-	case $addr in *:*) url="http://[$addr]:8000/big" ;; *) url="http://$addr:8000/big" ;; esac
-	local got
-	got=$(nsx "${NS[$client]}" timeout 30 curl -sf "$url" | sha256sum | cut -d' ' -f1)
-	assert_eq "$label" "$SUM" "$got"
-	stop_pid $spid
 }
 
 PAIRS=("vm1 vm2" "vm1 vm3" "vm2 vm3" "vm2 vm4" "vm4 vm1" "vm3 vm4")
