@@ -71,6 +71,8 @@ struct dse_port {
 	struct kport *kport;                       /* af_packet: the sockets that carry its frames
 	                                              (the ethdev is only its identity), else NULL */
 	struct dse_tx_caps tx_caps;                /* transmit offloads the device takes */
+	struct dse_offload_counters offload_base;  /* workers' offload counters of this slot at
+	                                              the port's start or last `stats clear` */
 	struct rte_ring *handoff[DSE_MAX_WORKERS]; /* per worker without a tx queue here: packets
 	                                              for the worker that has one, else NULL */
 	uint64_t stats_base[8];                    /* device counters at the last `stats clear` */

@@ -356,6 +356,7 @@ port_open(struct dse_engine *e, struct dse_port *p, const char *field,
 	}
 	p->nb_queues = nq;
 	memset(p->stats_base, 0, sizeof(p->stats_base));
+	port_offload_stats_reset(e, (unsigned)(p - e->ports));
 	memset(p->handoff, 0, sizeof(p->handoff));
 	if (handoff_create(p, id, e->nb_workers) < 0) {
 		config_error(errs, pc->line, field, "cannot create the worker hand-off rings");
@@ -416,4 +417,35 @@ port_stats(const struct dse_port *p, uint64_t out[PS_COUNT])
 	                          st.opackets, st.obytes, st.oerrors};
 	for (int i = 0; i < PS_COUNT; i++)
 		out[i] = raw[i] - p->stats_base[i];
+}
+
+/* The workers' offload counters of slot, summed. */
+static void
+offload_sum(const struct dse_engine *e, unsigned slot, struct dse_offload_counters *out)
+{
+	memset(out, 0, sizeof(*out));
+	for (unsigned w = 0; w < e->nb_workers; w++) {
+		const struct dse_offload_counters *c = &e->workers[w].counters.offload[slot];
+		out->to_device += __atomic_load_n(&c->to_device, __ATOMIC_RELAXED);
+		out->completed += __atomic_load_n(&c->completed, __ATOMIC_RELAXED);
+		out->segmented += __atomic_load_n(&c->segmented, __ATOMIC_RELAXED);
+		out->segments += __atomic_load_n(&c->segments, __ATOMIC_RELAXED);
+	}
+}
+
+void
+port_offload_stats(const struct dse_engine *e, unsigned slot, struct dse_offload_counters *out)
+{
+	const struct dse_offload_counters *b = &e->ports[slot].offload_base;
+	offload_sum(e, slot, out);
+	out->to_device -= b->to_device;
+	out->completed -= b->completed;
+	out->segmented -= b->segmented;
+	out->segments -= b->segments;
+}
+
+void
+port_offload_stats_reset(struct dse_engine *e, unsigned slot)
+{
+	offload_sum(e, slot, &e->ports[slot].offload_base);
 }

@@ -50,4 +50,10 @@ enum port_stat {
 };
 void port_stats(const struct dse_port *p, uint64_t out[PS_COUNT]);
 
+/* What dse-port-tx did with packets carrying offload state on the port of slot, summed over the
+ * workers, since the port started or the last port_offload_stats_reset(). */
+void port_offload_stats(const struct dse_engine *e, unsigned slot,
+                        struct dse_offload_counters *out);
+void port_offload_stats_reset(struct dse_engine *e, unsigned slot);
+
 #endif
