@@ -16,11 +16,6 @@
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
 
-/* UDP segmentation (USO), value 5 of the virtio spec; older uapi headers lack the name. */
-#ifndef VIRTIO_NET_HDR_GSO_UDP_L4
-#define VIRTIO_NET_HDR_GSO_UDP_L4 5
-#endif
-
 #define KPORT_BURST       32
 #define KPORT_SPILL       (64 * 1024 + 1024) /* a 64 KiB GSO frame and its headers */
 #define KPORT_TX_MAX_SEGS 64                 /* buffers of one transmitted frame */

@@ -2,9 +2,7 @@
  * Kernel ports, receive: one recvmmsg(2) per burst. Each frame lands as the virtio-net header,
  * then the first mbuf (allocated ahead, so frames up to one buffer cost no copy), then a spill
  * area that a larger frame (a GSO frame of up to 64 KiB) overflows into and is copied from into
- * a chain of mbufs. The header's state becomes DPDK's receive offload flags, with the meaning
- * the virtio PMDs give them: NEEDS_CSUM is a partial checksum (RTE_MBUF_F_RX_L4_CKSUM_NONE),
- * DATA_VALID a verified one (GOOD), a GSO type a frame to segment (RTE_MBUF_F_RX_LRO, tso_segsz).
+ * a chain of mbufs. The header's state becomes DPDK's receive offload flags (kport_vnet.h).
  */
 #include <errno.h>
 #include <string.h>
@@ -13,6 +11,7 @@
 
 #include "core/kport/kport.h"
 #include "core/kport/kport_queue.h"
+#include "core/kport/kport_vnet.h"
 
 /* Allocates the first buffers of slots [0, n) that a previous burst consumed. Returns how
  * many leading slots have one. */
@@ -89,34 +88,6 @@ rx_vlan(struct rte_mbuf *m, struct msghdr *mh)
 	return true;
 }
 
-/* The offload flags of a received frame's header; returns false for a GSO type we do not
- * handle. */
-static inline bool
-rx_offload(struct rte_mbuf *m, const struct virtio_net_hdr *vh)
-{
-	uint64_t ol = 0;
-	if (vh->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM)
-		ol |= RTE_MBUF_F_RX_L4_CKSUM_NONE;
-	else if (vh->flags & VIRTIO_NET_HDR_F_DATA_VALID)
-		ol |= RTE_MBUF_F_RX_L4_CKSUM_GOOD;
-	switch (vh->gso_type & ~VIRTIO_NET_HDR_GSO_ECN) {
-	case VIRTIO_NET_HDR_GSO_NONE:
-		break;
-	case VIRTIO_NET_HDR_GSO_TCPV4:
-	case VIRTIO_NET_HDR_GSO_TCPV6:
-	case VIRTIO_NET_HDR_GSO_UDP_L4:
-		if (unlikely(vh->gso_size == 0))
-			return false;
-		ol |= RTE_MBUF_F_RX_LRO;
-		m->tso_segsz = vh->gso_size;
-		break;
-	default:
-		return false;
-	}
-	m->ol_flags = ol;
-	return true;
-}
-
 uint16_t
 kport_rx_burst(struct kport_queue *q, struct rte_mbuf **pkts, uint16_t n)
 {
@@ -149,7 +120,7 @@ kport_rx_burst(struct kport_queue *q, struct rte_mbuf **pkts, uint16_t n)
 		uint32_t first = (uint32_t)q->rx.iov[i][1].iov_len;
 		m->data_len = (uint16_t)RTE_MIN(len, first);
 		m->pkt_len = m->data_len;
-		if (unlikely(!rx_offload(m, &q->rx.vh[i]))) {
+		if (unlikely(!kport_vnet_to_mbuf(m, &q->rx.vh[i]))) {
 			q->rx.errors++;
 			continue;
 		}
