@@ -217,6 +217,9 @@ kport_attach(struct dse_engine *e, struct dse_port *p, uint16_t nq, const char *
 		return -ENODEV;
 	}
 	kport_set_mtu(p->kport, pc->mtu);
+	/* What `show ports` calls the device: the sockets, not their identity device. */
+	snprintf(p->devargs, sizeof(p->devargs), "kport,iface=%s,queues=%u,vnet_hdr=1", pc->iface,
+	         nq);
 	struct rte_ether_addr mac;
 	if (!pc->has_mac && kport_mac(p->kport, mac.addr_bytes) == 0)
 		rte_eth_dev_default_mac_addr_set(p->ethdev, &mac);
