@@ -71,8 +71,8 @@ move_tap_ns "$TAP1" "${NS[vm1]}" 198.18.9.1/24 02:d5:09:00:00:01 2001:db8:9::1/6
 for n in "${NAMES[@]}"; do
 	for m in "${NAMES[@]}"; do
 		[ "$n" = "$m" ] && continue
-		ping_ok "${NS[$n]}" "${IF4[$m]}" 1 >/dev/null
-		ping_ok "${NS[$n]}" "${IF6[$m]}" 1 >/dev/null
+		assert_ok "ping $n -> $m" ping_ok "${NS[$n]}" "${IF4[$m]}" 1
+		assert_ok "ping $n -> $m over IPv6" ping_ok "${NS[$n]}" "${IF6[$m]}" 1
 	done
 done
 # What happened before every workload was up (frames to a tap not yet configured) is not

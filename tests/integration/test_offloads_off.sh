@@ -46,8 +46,8 @@ nsx "${NS[vm1]}" ethtool -K "$TAP1" tx off tso off gso off gro off >/dev/null 2>
 for n in "${NAMES[@]}"; do
 	for m in "${NAMES[@]}"; do
 		[ "$n" = "$m" ] && continue
-		ping_ok "${NS[$n]}" "${IF4[$m]}" 1 >/dev/null
-		ping_ok "${NS[$n]}" "${IF6[$m]}" 1 >/dev/null
+		assert_ok "ping $n -> $m" ping_ok "${NS[$n]}" "${IF4[$m]}" 1
+		assert_ok "ping $n -> $m over IPv6" ping_ok "${NS[$n]}" "${IF6[$m]}" 1
 	done
 done
 # What happened before every workload was up (frames to a tap not yet configured) is not
