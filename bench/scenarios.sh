@@ -21,7 +21,7 @@
 #   SC_DSE_TX_PORTS     the engine ports whose transmitted packets are counted (default sink)
 #   SC_MEASURE          empty: Mpps; ct-new: new connections/s (bench/lib/fw.sh)
 
-ALL_SCENARIOS=(l2 l2-1m geneve-encap geneve-decap fw-est-1k fw-est-100k fw-est-1k-100r fw-est-100k-100r fw-new)
+ALL_SCENARIOS=(l2 l2-1m geneve-encap geneve-decap fw-est-1k fw-est-100k fw-est-1k-100r fw-est-100k-100r fw-new tcp)
 SCALING_FLOWS=(1 10 100 1000 10000 100000 1000000)
 
 # At most this many destination MACs: each is a static-macs entry of the engine config, and
@@ -34,7 +34,7 @@ scenario_reset() {
     SC_OVS_MEMORY=1024 SC_CONDITIONS="" SC_MAC_TABLE_SIZE=65536 SC_GEN_ARGS_TAG="" SC_GENEVE_DIR=""
     SC_OVS_DESC="actions=NORMAL, destination MACs as static FDB entries (fdb/add) on sink, EMC/SMC at their defaults"
     SC_REPLY=0 SC_TRAFFIC_REPLY="" SC_DSE_TX_PORTS=sink SC_MEASURE="" SC_FW_RULES=0
-    SC_SERVER_PORT=sink
+    SC_SERVER_PORT=sink SC_KIND=""
 }
 
 # scenario_define NAME: sets SC_* for NAME; returns 1 for an unknown name
@@ -51,6 +51,7 @@ scenario_define() {
     fw-est-1k-100r) fw_est_scenario 1000 100 ;;
     fw-est-100k-100r) fw_est_scenario 100000 100 ;;
     fw-new) fw_new_scenario 10000 ;;
+    tcp) SC_KIND=tcp SC_DESC="iperf3 TCP between namespace workloads at default offloads (bench/lib/tcp.sh)" ;;
     *) return 1 ;;
     esac
     SC_TRAFFIC=$TRAFFIC_DIR/udp-f$SC_FLOWS-d$SC_DST_MACS-s$SC_FRAME_SIZE$SC_GEN_ARGS_TAG.pcap
@@ -60,6 +61,9 @@ scenario_define() {
 
 # ---- fw-*: the stateful firewall (bench/lib/fw.sh)
 . "$(dirname "${BASH_SOURCE[0]}")/lib/fw.sh"
+
+# ---- tcp: iperf3 between namespace workloads, its own table (bench/lib/tcp.sh)
+. "$(dirname "${BASH_SOURCE[0]}")/lib/tcp.sh"
 
 # ---- l2: one segment, MAC learning on the source port, static destination MACs on the sink
 

@@ -27,7 +27,7 @@ ovs_start() {
     ovs_vsctl --no-wait set Open_vSwitch . \
         other_config:dpdk-init=true other_config:dpdk-lcore-mask=0x1 \
         other_config:pmd-cpu-mask=0x2 other_config:dpdk-socket-mem="$1" \
-        other_config:dpdk-extra="--no-pci --file-prefix=bench-ovs-$$"
+        other_config:dpdk-extra="--no-pci --file-prefix=bench-ovs-$$" ${OVS_EXTRA_OTHER_CONFIG:-}
     # the PMD thread pins itself to core 1; the rest stays on core 0
     ip netns exec "$OVS_NS" taskset -c 0 "$OVS_VSWITCHD" unix:"$OVS_RUN/db.sock" \
         --pidfile="$OVS_RUN/ovs-vswitchd.pid" --unixctl="$OVS_RUN/ovs-vswitchd.ctl" \

@@ -52,8 +52,11 @@ PYEOF
 }
 
 # write_json FILE: the list of rows
-write_json() {
-    $PY - "$ROWS_FILE" "$1" <<'PYEOF'
+write_json() { write_json_rows "$ROWS_FILE" "$1"; }
+
+# write_json_rows ROWS OUT: the JSON lines of ROWS as one list in OUT
+write_json_rows() {
+    $PY - "$1" "$2" <<'PYEOF'
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 with open(sys.argv[2], "w") as out:

@@ -38,6 +38,35 @@ cli_print_port_counters(json_t *ports)
 	cli_table_destroy(table);
 }
 
+/* Prints, per port, what the transmit side did with packets carrying offload state (partial
+ * checksums, GSO frames): handed to the device, checksum completed, frames cut and the segments
+ * they made. */
+static void
+cli_print_offload_counters(json_t *ports)
+{
+	static const struct cli_column columns[] = {
+	    {"PORT", false},   {"OFFL-TO-DEVICE", true}, {"CSUM-COMPLETED", true},
+	    {"GSO-CUT", true}, {"GSO-SEGMENTS", true},
+	};
+	static const char *const counters[] = {"to_device", "completed", "segmented", "segments"};
+	struct cli_table *table = cli_table_create(columns, sizeof(columns) / sizeof(columns[0]));
+	json_t *port;
+	char buf[32];
+	size_t index;
+
+	if (table == NULL)
+		return;
+	json_array_foreach(ports, index, port)
+	{
+		json_t *o = json_object_get(port, "tx_offload");
+		cli_table_cell(table, "%s", cli_json_text(port, "name"));
+		for (size_t c = 0; c < sizeof(counters) / sizeof(counters[0]); c++)
+			cli_table_cell(table, "%s", cli_json_number(o, counters[c], buf));
+	}
+	cli_table_print(table, stdout);
+	cli_table_destroy(table);
+}
+
 /* Prints the per-node table: calls, packets, packets per call and cycles per packet. */
 static void
 cli_print_node_counters(json_t *nodes)
@@ -122,6 +151,8 @@ cli_show_stats(struct cli *cli, const char *arg)
 		cli_print_json(result);
 	} else {
 		cli_print_port_counters(json_object_get(result, "ports"));
+		fputc('\n', stdout);
+		cli_print_offload_counters(json_object_get(result, "ports"));
 		fputc('\n', stdout);
 		cli_print_node_counters(json_object_get(result, "nodes"));
 		fputc('\n', stdout);

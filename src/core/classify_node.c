@@ -15,7 +15,10 @@
 #include "core/arc.h"
 #include "core/drop.h"
 #include "core/node_util.h"
+#include "net/byteorder.h"
+#include "net/checksum.h"
 #include "net/eth.h"
+#include "net/ipproto.h"
 #include "net/parse.h"
 
 enum classify_next {
@@ -43,6 +46,53 @@ static const uint8_t parse_to_drop[NET_PARSE_RESULT_COUNT] = {
     [NET_PARSE_ARP_TRUNCATED] = DSE_DROP_ARP_TRUNCATED,
 };
 
+/*
+ * Marks a partial checksum that arrived unmarked. An XDP socket carries no offload metadata, and
+ * a veth peer that keeps tx checksumming sends TCP/UDP with only the pseudo-header sum in the
+ * checksum field: such a frame is recognised by that field (and by the full checksum not
+ * verifying, which tells it from the rare complete checksum of the same value), and marked
+ * RTE_MBUF_F_RX_L4_CKSUM_NONE so the output completes it. Costs a pseudo-header sum per
+ * TCP/UDP frame of such ports; the full sum only for frames that then get completed anyway.
+ */
+static inline void
+classify_unmarked_partial(struct rte_mbuf *m, const struct net_parsed *p)
+{
+	if ((p->l4_proto != NET_IPPROTO_TCP && p->l4_proto != NET_IPPROTO_UDP) ||
+	    p->l4_offset == 0 || p->is_fragment || m->nb_segs != 1)
+		return;
+	const uint8_t *frame = rte_pktmbuf_mtod(m, const uint8_t *);
+	const uint8_t *ip = frame + p->l3_offset;
+	const uint8_t *l4 = frame + p->l4_offset;
+	uint32_t l4_len = p->l3_length - (p->l4_offset - p->l3_offset);
+	uint16_t field = net_get_be16(l4 + (p->l4_proto == NET_IPPROTO_TCP ? 16 : 6));
+	bool v4 = p->ethertype == NET_ETHERTYPE_IPV4;
+	uint16_t pseudo =
+	    net_checksum_fold(v4 ? net_ipv4_pseudo_header_sum(ip, p->l4_proto, l4_len)
+	                         : net_ipv6_pseudo_header_sum(ip, p->l4_proto, l4_len));
+	if (field == 0 && p->l4_proto == NET_IPPROTO_UDP)
+		return; /* no checksum at all (IPv4) */
+	/* 0 and 0xffff are the same one's complement number. */
+	if (field != pseudo &&
+	    !((field == 0 || field == 0xffff) && (pseudo == 0 || pseudo == 0xffff)))
+		return;
+	uint16_t check = v4 ? net_ipv4_l4_checksum(ip, l4, l4_len)
+	                    : net_ipv6_l4_checksum(ip, p->l4_proto, l4, l4_len);
+	if (check != 0)
+		m->ol_flags =
+		    (m->ol_flags & ~RTE_MBUF_F_RX_L4_CKSUM_MASK) | RTE_MBUF_F_RX_L4_CKSUM_NONE;
+}
+
+/* Results that, for a chain, mean its first buffer ends inside the headers. */
+static const bool parse_cut_short[NET_PARSE_RESULT_COUNT] = {
+    [NET_PARSE_RUNT] = true,
+    [NET_PARSE_VLAN_TRUNCATED] = true,
+    [NET_PARSE_IPV4_TRUNCATED] = true,
+    [NET_PARSE_IPV6_TRUNCATED] = true,
+    [NET_PARSE_IPV6_BAD_EXTENSION] = true,
+    [NET_PARSE_L4_TRUNCATED] = true,
+    [NET_PARSE_ARP_TRUNCATED] = true,
+};
+
 /* Classifies one frame; returns DSE_DROP_NONE or why it must be dropped. */
 static inline enum dse_drop_reason
 classify_one(const struct dse_snapshot *s, struct rte_mbuf *m)
@@ -50,12 +100,13 @@ classify_one(const struct dse_snapshot *s, struct rte_mbuf *m)
 	struct dse_pkt_meta *meta = dse_meta(m);
 	struct net_parsed parsed;
 
-	if (unlikely(m->nb_segs != 1))
-		return DSE_DROP_MULTI_SEGMENT;
-	enum net_parse_result r =
-	    net_parse_frame(rte_pktmbuf_mtod(m, const uint8_t *), m->data_len, &parsed);
+	/* A chain (a GSO frame) has its headers in its first buffer; the lengths cover it all. */
+	enum net_parse_result r = net_parse_frame_head(rte_pktmbuf_mtod(m, const uint8_t *),
+	                                               m->data_len, m->pkt_len, &parsed);
 	if (unlikely(r != NET_PARSE_OK))
-		return (enum dse_drop_reason)parse_to_drop[r];
+		return unlikely(m->nb_segs > 1) && parse_cut_short[r]
+		           ? DSE_DROP_MULTI_SEGMENT
+		           : (enum dse_drop_reason)parse_to_drop[r];
 
 	uint16_t port = s->ethdev_to_port[m->port];
 	const struct dse_snap_port *sp = &s->ports[port];
@@ -81,6 +132,8 @@ classify_one(const struct dse_snapshot *s, struct rte_mbuf *m)
 	meta->l4_offset = parsed.l4_offset;
 	meta->ethertype = parsed.ethertype;
 	meta->l4_proto = parsed.l4_proto;
+	if (unlikely(sp->rx_unmarked_partial))
+		classify_unmarked_partial(m, &parsed);
 	return DSE_DROP_NONE;
 }
 

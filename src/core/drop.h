@@ -33,13 +33,20 @@
 	X(L4_TRUNCATED, "dse-classify", "l4-truncated", "TCP/UDP/ICMP header cut short")           \
 	X(ARP_TRUNCATED, "dse-classify", "arp-truncated", "ARP packet cut short")                  \
 	X(MULTI_SEGMENT, "dse-classify", "multi-segment-mbuf",                                     \
-	  "frame not in one buffer (jumbo frames need a larger buffer size)")                      \
+	  "chain of buffers whose headers are not whole in the first one")                         \
 	X(NO_SEGMENT, "dse-classify", "no-segment", "untagged frame on a port without a segment")  \
 	X(VLAN_UNKNOWN, "dse-classify", "vlan-unknown", "tag not mapped to a segment on this port")
 
 #define DSE_DROP_REASONS_CORE_OUT(X)                                                               \
 	X(PORT_GONE, "dse-port-tx", "port-removed", "output port removed while in flight")         \
-	X(QUEUE_FULL, "dse-port-tx", "queue-full", "output queue full, the device took no more")
+	X(QUEUE_FULL, "dse-port-tx", "queue-full", "output queue full, the device took no more")   \
+	X(OFFLOAD_HEADERS, "dse-port-tx", "offload-bad-headers",                                   \
+	  "partial-checksum or GSO frame whose TCP/UDP headers are not whole in its first buffer") \
+	X(GSO_TOO_MANY, "dse-port-tx", "gso-too-many-segments",                                    \
+	  "GSO frame that makes more segments than one burst holds")                               \
+	X(GSO_SEG_TOO_BIG, "dse-port-tx", "gso-segment-too-big",                                   \
+	  "a GSO segment (MSS plus headers) does not fit one buffer")                              \
+	X(GSO_NO_MBUF, "dse-port-tx", "gso-no-mbuf", "no buffers for the segments of a GSO frame")
 
 /* Every reason, in pipeline order: input, the services' (in the order of the meson list), then
  * output. */

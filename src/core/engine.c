@@ -20,6 +20,7 @@
 #include <rte_mbuf.h>
 
 #include "core/inject.h"
+#include "core/kport/kport.h"
 #include "core/neigh.h"
 #include "core/port.h"
 #include "core/service.h"
@@ -126,6 +127,8 @@ snapshot_build(struct dse_engine *e, const struct dse_config *cfg,
 		sp->active = true;
 		sp->ethdev = port->ethdev;
 		sp->max_frame = pc->mtu + 14;
+		sp->tx_caps = port->tx_caps;
+		sp->rx_unmarked_partial = pc->kind == DSE_PORT_AF_XDP;
 		/* Queue q is received by worker (p + q) % workers, and the same worker transmits on
 		 * it: some devices (af_xdp) share state between a queue pair's two directions. A
 		 * worker without a queue hands its packets to the worker of queue d % queues. */
@@ -133,6 +136,8 @@ snapshot_build(struct dse_engine *e, const struct dse_config *cfg,
 			unsigned d = (w + e->nb_workers - p % e->nb_workers) % e->nb_workers;
 			if (d < port->nb_queues) {
 				sp->txq[w] = (uint16_t)d;
+				sp->kq[w] =
+				    port->kport ? kport_queue(port->kport, (uint16_t)d) : NULL;
 				continue;
 			}
 			unsigned owner = (p + d % port->nb_queues) % e->nb_workers;
@@ -182,6 +187,7 @@ snapshot_build(struct dse_engine *e, const struct dse_config *cfg,
 			rq->port = p;
 			rq->ethdev = port->ethdev;
 			rq->queue = q;
+			rq->kq = port->kport ? kport_queue(port->kport, q) : NULL;
 		}
 	}
 	for (unsigned i = 0; i < DSE_NB_SERVICES; i++)
@@ -345,7 +351,7 @@ engine_apply(struct dse_engine *e, const struct dse_config *cfg, struct dse_appl
 				snprintf(result->changed[result->nb_changed++], DSE_NAME_MAX, "%s",
 				         p->config.name);
 			if (p->config.mtu != cfg->ports[idx].mtu)
-				rte_eth_dev_set_mtu(p->ethdev, cfg->ports[idx].mtu);
+				port_set_mtu(p, cfg->ports[idx].mtu);
 		}
 		p->config = cfg->ports[idx];
 	}

@@ -13,20 +13,31 @@
 #include <rte_rcu_qsbr.h>
 
 #include "core/drop.h"
+#include "core/offload.h"
 #include "core/snapshot.h"
 #include "mgmt/config.h"
 
 struct rte_graph;
 struct rte_ring;
+struct kport;
+
+/* What dse-port-tx did to packets carrying offload state, per output port. */
+struct dse_offload_counters {
+	uint64_t to_device; /* handed to the device to finish (checksum or TSO) */
+	uint64_t completed; /* checksum completed in software */
+	uint64_t segmented; /* GSO frames cut into segments in software */
+	uint64_t segments;  /* segments those made */
+};
 
 /* Counters a worker writes and the control thread reads (relaxed; one writer each). */
 struct dse_worker_counters {
 	uint64_t drops[DSE_DROP_COUNT];          /* packets dropped, by reason */
 	uint64_t port_tx_dropped[DSE_MAX_PORTS]; /* per engine port: not taken by the device */
-	uint64_t rx_packets;                     /* packets received by this worker */
-	uint64_t busy_polls;                     /* poll rounds that found packets */
-	uint64_t idle_polls;                     /* poll rounds that found none */
-	uint64_t handed_off;                     /* packets passed to another worker to send */
+	struct dse_offload_counters offload[DSE_MAX_PORTS]; /* per engine port, on transmit */
+	uint64_t rx_packets;                                /* packets received by this worker */
+	uint64_t busy_polls;                                /* poll rounds that found packets */
+	uint64_t idle_polls;                                /* poll rounds that found none */
+	uint64_t handed_off;       /* packets passed to another worker to send */
 	uint64_t injected;         /* frames of the control thread sent (dse-inject) */
 	uint64_t latency_hist[64]; /* rx->tx time per burst, log2-linear buckets */
 	uint64_t latency_samples;  /* entries in latency_hist */
@@ -53,6 +64,11 @@ struct dse_port {
 	char devargs[512];                         /* full devargs it was created with */
 	uint16_t ethdev;                           /* DPDK port id */
 	uint16_t nb_queues;                        /* rx and tx queues */
+	struct kport *kport;                       /* af_packet: the sockets that carry its frames
+	                                              (the ethdev is only its identity), else NULL */
+	struct dse_tx_caps tx_caps;                /* transmit offloads the device takes */
+	struct dse_offload_counters offload_base;  /* workers' offload counters of this slot at
+	                                              the port's start or last `stats clear` */
 	struct rte_ring *handoff[DSE_MAX_WORKERS]; /* per worker without a tx queue here: packets
 	                                              for the worker that has one, else NULL */
 	uint64_t stats_base[8];                    /* device counters at the last `stats clear` */

@@ -1,12 +1,19 @@
 /*
  * Port lifecycle. Every port is a DPDK ethdev created at run time from devargs (hot-plugged
- * vdevs): tap, af_packet and af_xdp for kernel interfaces, vhost-user and memif server sockets
- * for shared-memory workloads, pcap and null for offline runs and benchmarks, or any device by
- * its devargs. Each port gets one transmit queue per worker (workers never share a queue, so
- * transmitting needs no lock) and at least as many receive queues; multi-queue devices that can
- * hash get a symmetric RSS key so both directions of a flow land on the same worker.
+ * vdevs): tap and af_xdp for kernel interfaces, vhost-user and memif server sockets for
+ * shared-memory workloads, pcap and null for offline runs and benchmarks, or any device by its
+ * devargs. `af_packet` ports are the engine's own driver (core/kport: AF_PACKET sockets with the
+ * virtio-net header, which DPDK's net_af_packet lacks, so GSO frames and partial checksums cross
+ * whole); their ethdev is a receive-less null device that only gives the port its DPDK identity
+ * (port id, MAC, link), the frames go through the kport queues. Each port gets one transmit
+ * queue per worker (workers never share a queue, so transmitting needs no lock) and at least as
+ * many receive queues; multi-queue devices that can hash get a symmetric RSS key so both
+ * directions of a flow land on the same worker. The transmit offloads a device has (checksums,
+ * TSO, chains) are enabled and recorded in the port's tx_caps.
  */
 #include "core/port.h"
+
+#include "core/kport/kport.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -23,6 +30,14 @@
 #define PORT_RX_DESC      1024
 #define PORT_TX_DESC      1024
 #define PORT_HANDOFF_SIZE 1024 /* packets in flight from one worker to another, per port */
+
+/* Transmit offloads enabled wherever the device has them (see tx_caps_of). */
+#define PORT_TX_OFFLOADS                                                                           \
+	(RTE_ETH_TX_OFFLOAD_IPV4_CKSUM | RTE_ETH_TX_OFFLOAD_TCP_CKSUM |                            \
+	 RTE_ETH_TX_OFFLOAD_UDP_CKSUM | RTE_ETH_TX_OFFLOAD_TCP_TSO |                               \
+	 RTE_ETH_TX_OFFLOAD_MULTI_SEGS)
+#define PORT_VHOST_RX_OFFLOADS                                                                     \
+	(RTE_ETH_RX_OFFLOAD_TCP_CKSUM | RTE_ETH_RX_OFFLOAD_UDP_CKSUM | RTE_ETH_RX_OFFLOAD_TCP_LRO)
 
 /* A 40-byte Toeplitz key made of one repeated 16-bit pattern hashes (a, b) and (b, a) equally:
  * the symmetric key of Woo and Park (2012). */
@@ -96,9 +111,9 @@ port_devargs(const struct dse_port_config *pc, unsigned unique, uint16_t nb_queu
 		             pc->iface[0] ? pc->iface : pc->name, extra, extra_args);
 		break;
 	case DSE_PORT_AF_PACKET:
-		snprintf(devname, devname_len, "net_af_packet_dse%u", unique);
-		n = snprintf(buf, len, "%s,iface=%s,qpairs=%u%s%s", devname, pc->iface, nb_queues,
-		             extra, extra_args);
+		/* The identity device of a kport (see above); the sockets are opened apart. */
+		snprintf(devname, devname_len, "net_null_dse%u", unique);
+		n = snprintf(buf, len, "%s,no-rx=1", devname);
 		break;
 	case DSE_PORT_AF_XDP:
 		snprintf(devname, devname_len, "net_af_xdp_dse%u", unique);
@@ -107,8 +122,9 @@ port_devargs(const struct dse_port_config *pc, unsigned unique, uint16_t nb_queu
 		break;
 	case DSE_PORT_VHOST_USER:
 		snprintf(devname, devname_len, "net_vhost_dse%u", unique);
-		n = snprintf(buf, len, "%s,iface=%s,queues=%u,client=0%s%s", devname, pc->path,
-		             nb_queues, extra, extra_args);
+		/* tso=1 lets a guest send TSO frames (they arrive as GSO frames, offload.h). */
+		n = snprintf(buf, len, "%s,iface=%s,queues=%u,client=0,tso=1%s%s", devname,
+		             pc->path, nb_queues, extra, extra_args);
 		break;
 	case DSE_PORT_MEMIF:
 		snprintf(devname, devname_len, "net_memif_dse%u", unique);
@@ -173,6 +189,45 @@ remove_device(const char *devname, bool is_vdev)
 		rte_eal_hotplug_remove("vdev", devname);
 }
 
+/* What offload_tx_prepare may leave to a device with these transmit offloads enabled. TSO is
+ * handed over with the IPv4 header checksum zeroed, so it needs that offload too. */
+static struct dse_tx_caps
+tx_caps_of(uint64_t tx)
+{
+	struct dse_tx_caps c;
+	c.l4_csum = (tx & RTE_ETH_TX_OFFLOAD_TCP_CKSUM) && (tx & RTE_ETH_TX_OFFLOAD_UDP_CKSUM);
+	c.tso =
+	    c.l4_csum && (tx & RTE_ETH_TX_OFFLOAD_TCP_TSO) && (tx & RTE_ETH_TX_OFFLOAD_IPV4_CKSUM);
+	c.multi_seg = (tx & RTE_ETH_TX_OFFLOAD_MULTI_SEGS) != 0;
+	return c;
+}
+
+/* Opens the sockets of an af_packet port once its identity device is started, and gives the
+ * identity the interface's MAC unless the config sets one. */
+static int
+kport_attach(struct dse_engine *e, struct dse_port *p, uint16_t nq, const char *field,
+             struct dse_config_errors *errs)
+{
+	const struct dse_port_config *pc = &p->config;
+	char err[160];
+	p->kport = kport_open(pc->iface, nq, p->ethdev, e->pool, err, sizeof(err));
+	if (p->kport == NULL) {
+		config_error(errs, pc->line, field, "cannot attach to interface \"%s\": %s",
+		             pc->iface, err);
+		return -ENODEV;
+	}
+	kport_set_mtu(p->kport, pc->mtu);
+	/* What `show ports` calls the device: the sockets, not their identity device. */
+	snprintf(p->devargs, sizeof(p->devargs), "kport,iface=%s,queues=%u,vnet_hdr=1", pc->iface,
+	         nq);
+	struct rte_ether_addr mac;
+	if (!pc->has_mac && kport_mac(p->kport, mac.addr_bytes) == 0)
+		rte_eth_dev_default_mac_addr_set(p->ethdev, &mac);
+	/* The kernel completes and segments what the virtio-net header asks of it. */
+	p->tx_caps.l4_csum = p->tx_caps.tso = p->tx_caps.multi_seg = true;
+	return 0;
+}
+
 int
 port_open(struct dse_engine *e, struct dse_port *p, const char *field,
           struct dse_config_errors *errs)
@@ -189,6 +244,14 @@ port_open(struct dse_engine *e, struct dse_port *p, const char *field,
 		struct stat st;
 		if (stat(pc->path, &st) == 0 && S_ISSOCK(st.st_mode))
 			unlink(pc->path);
+	}
+	if (pc->kind == DSE_PORT_AF_PACKET && pc->devargs[0] != '\0') {
+		snprintf(f, sizeof(f), "%s.devargs", field);
+		config_error(
+		    errs, pc->line, f,
+		    "af_packet ports are served by the engine's own driver, which takes no "
+		    "device arguments (kind devargs with net_af_packet gives DPDK's)");
+		return -EINVAL;
 	}
 	unsigned id = unique++;
 	rc = port_devargs(pc, id, nq, p->devargs, sizeof(p->devargs), p->devname,
@@ -230,6 +293,15 @@ port_open(struct dse_engine *e, struct dse_port *p, const char *field,
 
 	struct rte_eth_conf conf;
 	memset(&conf, 0, sizeof(conf));
+	conf.txmode.offloads = info.tx_offload_capa & PORT_TX_OFFLOADS;
+	/* net_tap segments with rte_gso, which in DPDK 22.11 cuts TCP over IPv4 only: the engine
+	 * segments for it, and the tap PMD completes checksums. */
+	if (pc->kind == DSE_PORT_TAP)
+		conf.txmode.offloads &= ~RTE_ETH_TX_OFFLOAD_TCP_TSO;
+	/* A guest's partial checksums and TSO frames stay marked (the contract of offload.h)
+	 * instead of being completed by the PMD on receive whether or not the output needs it. */
+	if (pc->kind == DSE_PORT_VHOST_USER)
+		conf.rxmode.offloads = info.rx_offload_capa & PORT_VHOST_RX_OFFLOADS;
 	if (nq > 1 && info.flow_type_rss_offloads != 0) {
 		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
 		conf.rx_adv_conf.rss_conf.rss_hf =
@@ -261,7 +333,8 @@ port_open(struct dse_engine *e, struct dse_port *p, const char *field,
 		}
 	}
 	/* Not every device lets the MTU or MAC be set (pcap, null): those keep their own. */
-	rte_eth_dev_set_mtu(p->ethdev, pc->mtu);
+	if (pc->kind != DSE_PORT_AF_PACKET)
+		rte_eth_dev_set_mtu(p->ethdev, pc->mtu);
 	if (pc->has_mac) {
 		struct rte_ether_addr mac;
 		memcpy(mac.addr_bytes, pc->mac, 6);
@@ -275,12 +348,24 @@ port_open(struct dse_engine *e, struct dse_port *p, const char *field,
 		goto fail;
 	}
 	rte_eth_dev_set_link_up(p->ethdev);
+	p->tx_caps = tx_caps_of(conf.txmode.offloads);
+	p->kport = NULL;
+	if (pc->kind == DSE_PORT_AF_PACKET) {
+		rc = kport_attach(e, p, nq, field, errs);
+		if (rc < 0) {
+			rte_eth_dev_stop(p->ethdev);
+			goto fail;
+		}
+	}
 	p->nb_queues = nq;
 	memset(p->stats_base, 0, sizeof(p->stats_base));
+	port_offload_stats_reset(e, (unsigned)(p - e->ports));
 	memset(p->handoff, 0, sizeof(p->handoff));
 	if (handoff_create(p, id, e->nb_workers) < 0) {
 		config_error(errs, pc->line, field, "cannot create the worker hand-off rings");
 		handoff_free(p);
+		kport_close(p->kport);
+		p->kport = NULL;
 		rte_eth_dev_stop(p->ethdev);
 		rc = -ENOMEM;
 		goto fail;
@@ -297,10 +382,20 @@ void
 port_close(struct dse_port *p)
 {
 	bool is_vdev = p->config.kind != DSE_PORT_DEVARGS || strncmp(p->devname, "net_", 4) == 0;
+	kport_close(p->kport);
+	p->kport = NULL;
 	rte_eth_dev_stop(p->ethdev);
 	rte_eth_dev_close(p->ethdev);
 	remove_device(p->devname, is_vdev);
 	handoff_free(p);
+}
+
+int
+port_set_mtu(struct dse_port *p, uint16_t mtu)
+{
+	if (p->kport != NULL)
+		return kport_set_mtu(p->kport, mtu);
+	return rte_eth_dev_set_mtu(p->ethdev, mtu);
 }
 
 void
@@ -308,9 +403,52 @@ port_stats(const struct dse_port *p, uint64_t out[PS_COUNT])
 {
 	struct rte_eth_stats st;
 	memset(&st, 0, sizeof(st));
-	rte_eth_stats_get(p->ethdev, &st);
+	if (p->kport != NULL) {
+		struct kport_stats ks;
+		kport_stats(p->kport, &ks);
+		st.ipackets = ks.rx_packets;
+		st.ibytes = ks.rx_bytes;
+		st.ierrors = ks.rx_errors;
+		st.imissed = ks.rx_nombuf;
+		st.opackets = ks.tx_packets;
+		st.obytes = ks.tx_bytes;
+		st.oerrors = ks.tx_errors;
+	} else {
+		rte_eth_stats_get(p->ethdev, &st);
+	}
 	uint64_t raw[PS_COUNT] = {st.ipackets, st.ibytes, st.ierrors, st.imissed,
 	                          st.opackets, st.obytes, st.oerrors};
 	for (int i = 0; i < PS_COUNT; i++)
 		out[i] = raw[i] - p->stats_base[i];
+}
+
+/* The workers' offload counters of slot, summed. */
+static void
+offload_sum(const struct dse_engine *e, unsigned slot, struct dse_offload_counters *out)
+{
+	memset(out, 0, sizeof(*out));
+	for (unsigned w = 0; w < e->nb_workers; w++) {
+		const struct dse_offload_counters *c = &e->workers[w].counters.offload[slot];
+		out->to_device += __atomic_load_n(&c->to_device, __ATOMIC_RELAXED);
+		out->completed += __atomic_load_n(&c->completed, __ATOMIC_RELAXED);
+		out->segmented += __atomic_load_n(&c->segmented, __ATOMIC_RELAXED);
+		out->segments += __atomic_load_n(&c->segments, __ATOMIC_RELAXED);
+	}
+}
+
+void
+port_offload_stats(const struct dse_engine *e, unsigned slot, struct dse_offload_counters *out)
+{
+	const struct dse_offload_counters *b = &e->ports[slot].offload_base;
+	offload_sum(e, slot, out);
+	out->to_device -= b->to_device;
+	out->completed -= b->completed;
+	out->segmented -= b->segmented;
+	out->segments -= b->segments;
+}
+
+void
+port_offload_stats_reset(struct dse_engine *e, unsigned slot)
+{
+	offload_sum(e, slot, &e->ports[slot].offload_base);
 }

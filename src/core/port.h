@@ -30,6 +30,10 @@ int port_devargs(const struct dse_port_config *pc, unsigned unique, uint16_t nb_
 int port_open(struct dse_engine *e, struct dse_port *p, const char *field,
               struct dse_config_errors *errs);
 
+/* Sets the MTU of a running port's device (the interface's, for af_packet). Returns 0 or a
+ * negative errno; devices that keep their own MTU (pcap, null) refuse. */
+int port_set_mtu(struct dse_port *p, uint16_t mtu);
+
 /* Stops and removes the device of slot p. */
 void port_close(struct dse_port *p);
 
@@ -45,5 +49,11 @@ enum port_stat {
 	PS_COUNT
 };
 void port_stats(const struct dse_port *p, uint64_t out[PS_COUNT]);
+
+/* What dse-port-tx did with packets carrying offload state on the port of slot, summed over the
+ * workers, since the port started or the last port_offload_stats_reset(). */
+void port_offload_stats(const struct dse_engine *e, unsigned slot,
+                        struct dse_offload_counters *out);
+void port_offload_stats_reset(struct dse_engine *e, unsigned slot);
 
 #endif

@@ -7,6 +7,7 @@
 #include <rte_graph_worker.h>
 #include <rte_ring.h>
 
+#include "core/kport/kport.h"
 #include "core/node_util.h"
 
 #define PORT_RX_BURST 32
@@ -64,9 +65,9 @@ port_rx_process(struct rte_graph *graph, struct rte_node *node, void **objs, uin
 		 * cost over more packets. */
 		uint16_t got;
 		do {
-			got =
-			    rte_eth_rx_burst(q->ethdev, q->queue,
-			                     (struct rte_mbuf **)node->objs + count, PORT_RX_BURST);
+			struct rte_mbuf **to = (struct rte_mbuf **)node->objs + count;
+			got = q->kq ? kport_rx_burst(q->kq, to, PORT_RX_BURST)
+			            : rte_eth_rx_burst(q->ethdev, q->queue, to, PORT_RX_BURST);
 			count += got;
 		} while (got == PORT_RX_BURST && count + PORT_RX_BURST <= room);
 	}

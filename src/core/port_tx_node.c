@@ -4,8 +4,10 @@
  * without one passes its packets through a single-producer ring to the worker that has one
  * (dse-port-rx of that worker feeds them back here), so no queue is ever shared. Packets are
  * grouped per port so each device gets one burst per graph walk. What a device does not take after
- * a few tries is dropped as "queue-full" and counted per port. Also records the walk's rx->tx time
- * for the latency histogram.
+ * a few tries is dropped as "queue-full" and counted per port. Packets carrying offload state (a
+ * partial checksum, a GSO frame) are first readied for the output device by offload_tx_prepare:
+ * handed to the device to finish, completed here, or cut into segments, each counted per port.
+ * Also records the walk's rx->tx time for the latency histogram.
  */
 #include <rte_ethdev.h>
 #include <rte_graph_worker.h>
@@ -13,12 +15,15 @@
 #include <rte_malloc.h> /* allowed: rte_malloc.h, in init and fini only (control thread) */
 
 #include "core/drop.h"
+#include "core/kport/kport.h"
 #include "core/node_util.h"
+#include "core/offload.h"
 #include "core/port_tx.h"
 
 static_assert(DSE_MAX_PORTS <= 64, "touched_mask has one bit per port");
 
 #define PORT_TX_RETRIES 3
+#define PORT_TX_GSO_MAX 128 /* segments of one GSO frame: 64 KiB at an MSS of 512 and more */
 
 enum port_tx_next {
 	PORT_TX_NEXT_DROP,
@@ -57,9 +62,11 @@ port_tx_flush(struct rte_graph *graph, struct rte_node *node, struct dse_worker 
 	if (likely(s->ports[p].active)) {
 		uint16_t txq = s->ports[p].txq[w->index];
 		if (likely(txq != DSE_HANDOFF)) {
+			struct kport_queue *kq = s->ports[p].kq[w->index];
 			for (int tries = 0; tries < PORT_TX_RETRIES && sent < n; tries++)
-				sent += rte_eth_tx_burst(s->ports[p].ethdev, txq, pkts + sent,
-				                         n - sent);
+				sent += kq ? kport_tx_burst(kq, pkts + sent, n - sent)
+				           : rte_eth_tx_burst(s->ports[p].ethdev, txq, pkts + sent,
+				                              n - sent);
 		} else {
 			/* No queue of our own on this port: the owner sends them. */
 			sent = (uint16_t)rte_ring_sp_enqueue_burst(s->ports[p].handoff[w->index],
@@ -79,6 +86,40 @@ port_tx_flush(struct rte_graph *graph, struct rte_node *node, struct dse_worker 
 	return sent_here ? sent : 0;
 }
 
+/* Readies m, which carries offload state, for port p and stages what comes out (m itself, or
+ * its segments); counts what was done, or drops m under the reason it could not be. */
+static uint16_t
+port_tx_offload(struct rte_graph *graph, struct rte_node *node, struct dse_worker *w,
+                struct port_tx_state *st, struct rte_mbuf *m, uint16_t p)
+{
+	const struct dse_snapshot *s = w->snap;
+	struct rte_mbuf *out[PORT_TX_GSO_MAX];
+	enum dse_drop_reason reason = DSE_DROP_NONE;
+	uint16_t sent = 0;
+	uint16_t n =
+	    offload_tx_prepare(m, &s->ports[p].tx_caps, m->pool, out, PORT_TX_GSO_MAX, &reason);
+	struct dse_offload_counters *c = &w->counters.offload[p];
+	if (unlikely(n == 0)) {
+		dse_drop_mark(m, reason);
+		rte_node_enqueue_x1(graph, node, PORT_TX_NEXT_DROP, m);
+		return 0;
+	}
+	if (n > 1) {
+		c->segmented++;
+		c->segments += n;
+	} else if (out[0]->ol_flags & (RTE_MBUF_F_TX_L4_MASK | RTE_MBUF_F_TX_TCP_SEG)) {
+		c->to_device++;
+	} else {
+		c->completed++;
+	}
+	for (uint16_t i = 0; i < n; i++) {
+		st->pkts[p][st->count[p]++] = out[i];
+		if (unlikely(st->count[p] == RTE_GRAPH_BURST_SIZE))
+			sent += port_tx_flush(graph, node, w, st, p);
+	}
+	return sent;
+}
+
 static uint16_t
 port_tx_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t nb_objs)
 {
@@ -92,6 +133,10 @@ port_tx_process(struct rte_graph *graph, struct rte_node *node, void **objs, uin
 		if (!(st->touched_mask & (1ull << p))) {
 			st->touched_mask |= 1ull << p;
 			st->touched[st->nb_touched++] = p;
+		}
+		if (unlikely(offload_pending(m))) {
+			sent += port_tx_offload(graph, node, w, st, m, p);
+			continue;
 		}
 		st->pkts[p][st->count[p]++] = m;
 		/* Flooding can stage more than one burst for a port in one walk. */

@@ -13,6 +13,7 @@
 #include <rte_ethdev.h>
 
 #include "core/dse_services.h"
+#include "core/offload.h"
 #include "mgmt/config.h"
 
 #define DSE_NO_SEGMENT         UINT16_MAX /* port carries no untagged segment */
@@ -20,6 +21,8 @@
 #define DSE_UNTAGGED           0          /* segment_vlan[]: segment carried untagged */
 #define DSE_MAX_RXQ_PER_WORKER 256
 #define DSE_HANDOFF            UINT16_MAX /* txq[]: no queue of its own, hand off */
+
+struct kport_queue;
 
 /* A port as the data path sees it, indexed by engine port index (a stable slot). */
 struct dse_snap_port {
@@ -35,6 +38,11 @@ struct dse_snap_port {
 	                                              worker that sends for it */
 	uint16_t *vlan_segment;                    /* 4096 entries: segment of a VLAN id or
 	                                               DSE_NO_SEGMENT; NULL on access ports */
+	struct dse_tx_caps tx_caps;                /* what the device finishes on transmit */
+	bool rx_unmarked_partial;                  /* partial checksums arrive unmarked (af_xdp):
+	                                              classify recognises them */
+	struct kport_queue *kq[DSE_MAX_WORKERS];   /* af_packet, per worker with a queue: the
+	                                              kport queue to send on; else NULL */
 };
 
 /* A flood destination: a port and the tag the segment has there. */
@@ -58,9 +66,10 @@ struct dse_snap_segment {
 
 /* One receive queue a worker polls. */
 struct dse_snap_rxq {
-	uint16_t port;   /* engine port index */
-	uint16_t ethdev; /* DPDK port id */
-	uint16_t queue;  /* queue id on that device */
+	uint16_t port;          /* engine port index */
+	uint16_t ethdev;        /* DPDK port id */
+	uint16_t queue;         /* queue id on that device */
+	struct kport_queue *kq; /* af_packet: the kport queue to receive from, else NULL */
 };
 
 /* A hand-off ring a worker drains: packets other workers want sent on a port. */

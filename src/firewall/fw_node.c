@@ -181,7 +181,9 @@ fw_prepare(const struct fw_snapshot *f, const struct dse_snapshot *s, struct rte
 		uint32_t l3len = family == 4 ? net_get_be16(l3 + NET_IPV4_OFF_TOTAL_LENGTH)
 		                             : NET_IPV6_HEADER_LEN +
 		                                   net_get_be16(l3 + NET_IPV6_OFF_PAYLOAD_LENGTH);
-		if (l3 + l3len <= end)
+		/* A GSO frame's payload may continue in further buffers of its chain: its
+		 * length is the IP length, bounded by the whole packet, not the first buffer. */
+		if (l3 + l3len <= frame + m->pkt_len)
 			pk->p.l4_len = (uint32_t)(l3 + l3len - l4);
 		pk->p.tcp_flags = net_tcp_flags(l4);
 	}

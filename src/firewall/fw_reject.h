@@ -79,9 +79,17 @@ reject_build(struct rte_mbuf *m, const struct dse_pkt_meta *meta, const uint8_t 
 		q += 4;
 	}
 	net_put_be16(q, v6 ? 0x86dd : 0x0800);
+	if (m->nb_segs > 1) {
+		/* The answer fits the first buffer; the rest of a GSO frame goes. */
+		rte_pktmbuf_free(m->next);
+		m->next = NULL;
+		m->nb_segs = 1;
+	}
 	m->data_len = (uint16_t)(l2 + (uint32_t)len);
 	m->pkt_len = l2 + (uint32_t)len;
+	/* The answer carries its own checksums: none of the rejected frame's offload state. */
 	m->ol_flags = 0;
+	m->tso_segsz = 0;
 	return true;
 }
 

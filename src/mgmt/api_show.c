@@ -65,6 +65,13 @@ port_json(const struct dse_engine *e, int slot)
 	for (int i = 0; i < PS_COUNT; i++)
 		json_object_set_new(o, names[i], json_integer((json_int_t)st[i]));
 	json_object_set_new(o, "tx_dropped", json_integer((json_int_t)tx_dropped));
+	struct dse_offload_counters oc;
+	port_offload_stats(e, (unsigned)slot, &oc);
+	json_object_set_new(o, "tx_offload",
+	                    json_pack("{s:I, s:I, s:I, s:I}", "to_device", (json_int_t)oc.to_device,
+	                              "completed", (json_int_t)oc.completed, "segmented",
+	                              (json_int_t)oc.segmented, "segments",
+	                              (json_int_t)oc.segments));
 	return o;
 }
 
@@ -292,6 +299,7 @@ api_stats_clear(json_t *params, struct rpc_error *err, void *ctx)
 		memset(e->ports[p].stats_base, 0, sizeof(e->ports[p].stats_base));
 		port_stats(&e->ports[p], st);
 		memcpy(e->ports[p].stats_base, st, sizeof(st));
+		port_offload_stats_reset(e, (unsigned)p);
 	}
 	struct node_collect nc;
 	collect_node_stats(&nc);

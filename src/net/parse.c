@@ -62,12 +62,15 @@ net_parse_l4(const uint8_t *l4, uint32_t avail, uint8_t proto)
 	}
 }
 
-/* Parses the IPv4 header at ip, with len bytes of frame left, into out. */
+/* Parses the IPv4 header at ip, with len bytes of frame left of which avail can be read, into
+ * out. */
 static inline enum net_parse_result
-net_parse_ipv4(const uint8_t *ip, uint32_t len, struct net_parsed *out)
+net_parse_ipv4(const uint8_t *ip, uint32_t avail, uint32_t len, struct net_parsed *out)
 {
 	uint32_t header_len, total_length;
 
+	if (avail < NET_IPV4_HEADER_LEN)
+		return NET_PARSE_IPV4_TRUNCATED;
 	switch (net_ipv4_validate(ip, len)) {
 	case 0:
 		break;
@@ -79,6 +82,8 @@ net_parse_ipv4(const uint8_t *ip, uint32_t len, struct net_parsed *out)
 		return NET_PARSE_IPV4_TRUNCATED;
 	}
 	header_len = net_ipv4_header_len(ip);
+	if (header_len > avail)
+		return NET_PARSE_IPV4_TRUNCATED;
 	total_length = net_ipv4_total_length(ip);
 	out->l3_length = total_length;
 	out->l4_proto = net_ipv4_protocol(ip);
@@ -87,17 +92,20 @@ net_parse_ipv4(const uint8_t *ip, uint32_t len, struct net_parsed *out)
 	if (net_ipv4_fragment_offset(ip) != 0)
 		return NET_PARSE_OK;
 	out->l4_offset = (uint16_t)(out->l3_offset + header_len);
-	return net_parse_l4(ip + header_len, total_length - header_len, out->l4_proto);
+	return net_parse_l4(ip + header_len,
+	                    (total_length < avail ? total_length : avail) - header_len,
+	                    out->l4_proto);
 }
 
-/* Parses the IPv6 header at ip and its extension headers, with len bytes of frame left. */
+/* Parses the IPv6 header at ip and its extension headers, with len bytes of frame left of
+ * which avail can be read. */
 static inline enum net_parse_result
-net_parse_ipv6(const uint8_t *ip, uint32_t len, struct net_parsed *out)
+net_parse_ipv6(const uint8_t *ip, uint32_t avail, uint32_t len, struct net_parsed *out)
 {
 	struct net_ipv6_extensions extensions;
-	uint32_t payload_length;
+	uint32_t payload_length, readable;
 
-	if (len < NET_IPV6_HEADER_LEN)
+	if (avail < NET_IPV6_HEADER_LEN)
 		return NET_PARSE_IPV6_TRUNCATED;
 	if (net_ipv6_version(ip) != 6)
 		return NET_PARSE_IPV6_TRUNCATED;
@@ -105,8 +113,11 @@ net_parse_ipv6(const uint8_t *ip, uint32_t len, struct net_parsed *out)
 	if (payload_length > len - NET_IPV6_HEADER_LEN)
 		return NET_PARSE_IPV6_BAD_LENGTH;
 	out->l3_length = NET_IPV6_HEADER_LEN + payload_length;
-	if (net_ipv6_walk_extensions(ip + NET_IPV6_HEADER_LEN, payload_length,
-	                             net_ipv6_next_header(ip), &extensions) != 0)
+	readable = avail - NET_IPV6_HEADER_LEN;
+	if (readable > payload_length)
+		readable = payload_length;
+	if (net_ipv6_walk_extensions(ip + NET_IPV6_HEADER_LEN, readable, net_ipv6_next_header(ip),
+	                             &extensions) != 0)
 		return NET_PARSE_IPV6_BAD_EXTENSION;
 	out->l4_proto = extensions.l4_proto;
 	out->is_fragment = extensions.is_fragment;
@@ -114,24 +125,31 @@ net_parse_ipv6(const uint8_t *ip, uint32_t len, struct net_parsed *out)
 		return NET_PARSE_OK;
 	out->l4_offset = (uint16_t)(out->l3_offset + NET_IPV6_HEADER_LEN + extensions.l4_offset);
 	return net_parse_l4(ip + NET_IPV6_HEADER_LEN + extensions.l4_offset,
-	                    payload_length - extensions.l4_offset, extensions.l4_proto);
+	                    readable - extensions.l4_offset, extensions.l4_proto);
 }
 
 enum net_parse_result
 net_parse_frame(const uint8_t *frame, uint32_t len, struct net_parsed *out)
 {
+	return net_parse_frame_head(frame, len, len, out);
+}
+
+enum net_parse_result
+net_parse_frame_head(const uint8_t *frame, uint32_t head_len, uint32_t len, struct net_parsed *out)
+{
 	uint32_t offset = NET_ETH_HEADER_LEN;
+	uint32_t avail = head_len < len ? head_len : len;
 	uint16_t ethertype;
 
 	memset(out, 0, sizeof(*out));
-	if (len < NET_ETH_HEADER_LEN)
+	if (avail < NET_ETH_HEADER_LEN)
 		return NET_PARSE_RUNT;
 	ethertype = net_eth_get_ethertype(frame);
 	/* Each tag is TPID (already read) + TCI + the next EtherType. */
 	while (net_vlan_is_tpid(ethertype)) {
 		if (out->nb_tags == 2)
 			return NET_PARSE_TOO_MANY_TAGS;
-		if (len - offset < NET_VLAN_TAG_LEN)
+		if (avail - offset < NET_VLAN_TAG_LEN)
 			return NET_PARSE_VLAN_TRUNCATED;
 		if (out->nb_tags == 0)
 			out->vlan_tci = net_get_be16(frame + offset);
@@ -143,11 +161,11 @@ net_parse_frame(const uint8_t *frame, uint32_t len, struct net_parsed *out)
 	out->ethertype = ethertype;
 	switch (ethertype) {
 	case NET_ETHERTYPE_IPV4:
-		return net_parse_ipv4(frame + offset, len - offset, out);
+		return net_parse_ipv4(frame + offset, avail - offset, len - offset, out);
 	case NET_ETHERTYPE_IPV6:
-		return net_parse_ipv6(frame + offset, len - offset, out);
+		return net_parse_ipv6(frame + offset, avail - offset, len - offset, out);
 	case NET_ETHERTYPE_ARP:
-		return len - offset < NET_ARP_LEN ? NET_PARSE_ARP_TRUNCATED : NET_PARSE_OK;
+		return avail - offset < NET_ARP_LEN ? NET_PARSE_ARP_TRUNCATED : NET_PARSE_OK;
 	default:
 		return NET_PARSE_OK;
 	}

@@ -60,6 +60,12 @@ struct net_parsed {
  * l4_offset 0. On failure the fields of out hold what was parsed before the error. */
 enum net_parse_result net_parse_frame(const uint8_t *frame, uint32_t len, struct net_parsed *out);
 
+/* The same for a frame of len bytes of which only the first head_len are contiguous at frame (the
+ * first buffer of a chain): reads only within head_len, checks the IP lengths against len. A
+ * header that does not lie whole within head_len is reported as truncated. */
+enum net_parse_result net_parse_frame_head(const uint8_t *frame, uint32_t head_len, uint32_t len,
+                                           struct net_parsed *out);
+
 /* Symmetric flow hash: the same value for both directions of a 5-tuple (IPv4/IPv6, TCP/UDP ports,
  * else addresses+protocol; non-IP: MAC pair). Cheap (this runs per packet).
  * p must come from a successful net_parse_frame() of the same frame; fragments (all of them,

@@ -61,6 +61,10 @@ struct overlay_worker_counters {
 	uint64_t arp_suppressed; /* ARP requests of workloads answered from a remote binding */
 	uint64_t arp_flooded;    /* ARP requests without a binding, left to the switch */
 	uint64_t ip_learn_lost;  /* IP bindings seen while the ring to the control was full */
+	uint64_t gso_frames;     /* GSO frames cut into segments before encapsulation */
+	uint64_t gso_segments;   /* segments they made */
+	uint64_t csum_completed; /* partial inner checksums completed before encapsulation */
+	uint64_t csum_trusted;   /* tunnel packets whose outer UDP checksum the port vouched for */
 };
 
 /* Per worker, per remote TEP traffic counters. */

@@ -133,6 +133,10 @@ api_tunnels_show(json_t *params, struct rpc_error *err, void *ctx)
 		SUM(arp_suppressed);
 		SUM(arp_flooded);
 		SUM(ip_learn_lost);
+		SUM(gso_frames);
+		SUM(gso_segments);
+		SUM(csum_completed);
+		SUM(csum_trusted);
 #undef SUM
 	}
 	json_t *counters = json_pack(
@@ -145,6 +149,12 @@ api_tunnels_show(json_t *params, struct rpc_error *err, void *ctx)
 	uint32_t ips_held;
 	uint64_t ips_refused;
 	overlay_ctl_ip_stats(&ips_held, &ips_refused);
+	json_object_set_new(counters, "gso_frames", json_integer((json_int_t)wc.gso_frames));
+	json_object_set_new(counters, "gso_segments", json_integer((json_int_t)wc.gso_segments));
+	json_object_set_new(counters, "checksums_completed",
+	                    json_integer((json_int_t)wc.csum_completed));
+	json_object_set_new(counters, "outer_checksums_trusted",
+	                    json_integer((json_int_t)wc.csum_trusted));
 	json_object_set_new(counters, "arp_suppressed",
 	                    json_integer((json_int_t)wc.arp_suppressed));
 	json_object_set_new(counters, "arp_not_suppressed",

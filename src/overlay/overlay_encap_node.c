@@ -7,6 +7,7 @@
  * flood (DSE_PORT_REMOTE_FLOOD) is replicated to every remote TEP of the segment. A frame too
  * big for the underlay is dropped; when it is IPv4 with DF, or IPv6, the workload gets an ICMP
  * fragmentation-needed (RFC 1191) or packet-too-big (RFC 8201) so its path MTU shrinks.
+ * Frames with a partial checksum or GSO frames go through dse-overlay-gso first.
  */
 #include <string.h>
 
@@ -17,6 +18,7 @@
 #include "core/arc.h"
 #include "core/drop.h"
 #include "core/node_util.h"
+#include "core/offload.h"
 #include "net/checksum.h"
 #include "net/eth.h"
 #include "net/icmp.h"
@@ -30,6 +32,7 @@
 enum overlay_encap_next {
 	OVERLAY_ENCAP_NEXT_PORT_TX,
 	OVERLAY_ENCAP_NEXT_DROP,
+	OVERLAY_ENCAP_NEXT_GSO,
 	OVERLAY_ENCAP_NEXT_COUNT,
 };
 
@@ -211,6 +214,11 @@ overlay_encap_process(struct rte_graph *graph, struct rte_node *node, void **obj
 			drop = DSE_DROP_OVL_NO_NEIGHBOR;
 			goto dropped;
 		}
+		if (unlikely(offload_pending(m))) {
+			/* Cut or completed there, then back here segment by segment. */
+			rte_node_enqueue_x1(graph, node, OVERLAY_ENCAP_NEXT_GSO, m);
+			continue;
+		}
 		uint32_t untagged = m->pkt_len - (meta->in_vlan ? VLAN_TAG_LEN : 0);
 		if (unlikely(untagged > ov->max_inner)) {
 			struct rte_mbuf *r = overlay_too_big(ov, m);
@@ -279,6 +287,7 @@ static struct rte_node_register overlay_encap_node = {
         {
             [OVERLAY_ENCAP_NEXT_PORT_TX] = "dse-port-tx",
             [OVERLAY_ENCAP_NEXT_DROP] = "dse-drop",
+            [OVERLAY_ENCAP_NEXT_GSO] = "dse-overlay-gso",
         },
 };
 

@@ -6,7 +6,7 @@
  * (RFC 826) and ICMP echo (RFC 792); ARP senders are passed to the control thread, which
  * resolves the underlay next hops. The senders of ARP packets inside tunnels (remote workloads'
  * IPv4 -> MAC) are passed to it too, for ARP suppression (dse-overlay-arp). Anything else is
- * dropped under a named reason.
+ * dropped under a named reason. The uplink's offload marks are honoured (overlay_offload.h).
  */
 #include <string.h>
 
@@ -23,6 +23,7 @@
 #include "net/ipproto.h"
 #include "net/parse.h"
 #include "overlay/overlay.h"
+#include "overlay/overlay_offload.h"
 #include "overlay/overlay_parse.h"
 
 enum overlay_input_next {
@@ -187,7 +188,9 @@ overlay_decap(struct dse_worker *w, const struct dse_snapshot *s, const struct o
 	struct dse_pkt_meta *meta = dse_meta(m);
 	const uint8_t *frame = rte_pktmbuf_mtod(m, const uint8_t *);
 	struct overlay_decap d;
-	enum overlay_parse_result r = overlay_decap_parse(frame, m->data_len, meta->l3_offset, &d);
+	bool vouched = overlay_outer_csum_vouched(m);
+	enum overlay_parse_result r =
+	    overlay_decap_parse_checked(frame, m->data_len, meta->l3_offset, !vouched, &d);
 
 	if (unlikely(r != OVP_OK)) {
 		*drop = (enum dse_drop_reason)parse_to_drop[r];
@@ -216,6 +219,8 @@ overlay_decap(struct dse_worker *w, const struct dse_snapshot *s, const struct o
 	}
 	rte_pktmbuf_adj(m, d.inner_offset);
 	rte_pktmbuf_trim(m, (uint16_t)(m->data_len - d.inner_len));
+	overlay_decap_offload(m, rte_pktmbuf_mtod(m, const uint8_t *), d.inner_len);
+	ov->shared->wc[w->index].csum_trusted += vouched;
 	meta->in_port = DSE_PORT_REMOTE | run->tep;
 	meta->segment = segment;
 	meta->in_vlan = 0;

@@ -49,11 +49,13 @@ struct overlay_decap {
 
 /*
  * Reads the IPv4/UDP tunnel packet whose IPv4 header starts at frame + l3_offset (len bytes of
- * frame in all). Never reads past len. Returns OVP_OK with *out filled, or why not.
+ * frame in all). A non-zero UDP checksum is verified only when check_udp is set (the receiving
+ * device has not already done it). Never reads past len. Returns OVP_OK with *out filled, or
+ * why not.
  */
 static inline enum overlay_parse_result
-overlay_decap_parse(const uint8_t *frame, uint32_t len, uint32_t l3_offset,
-                    struct overlay_decap *out)
+overlay_decap_parse_checked(const uint8_t *frame, uint32_t len, uint32_t l3_offset, bool check_udp,
+                            struct overlay_decap *out)
 {
 	if (l3_offset > len || len - l3_offset < NET_IPV4_HEADER_LEN)
 		return OVP_NOT_TUNNEL;
@@ -75,7 +77,7 @@ overlay_decap_parse(const uint8_t *frame, uint32_t len, uint32_t l3_offset,
 	uint32_t udp_len = net_udp_length(udp);
 	if (udp_len < NET_UDP_HEADER_LEN || udp_len > total - ihl)
 		return OVP_BAD_UDP_LENGTH;
-	if (net_get_be16(udp + NET_UDP_OFF_CHECKSUM) != 0 &&
+	if (check_udp && net_get_be16(udp + NET_UDP_OFF_CHECKSUM) != 0 &&
 	    net_ipv4_l4_checksum(ip, udp, udp_len) != 0)
 		return OVP_BAD_UDP_CHECKSUM;
 	const uint8_t *payload = udp + NET_UDP_HEADER_LEN;
@@ -118,6 +120,14 @@ overlay_decap_parse(const uint8_t *frame, uint32_t len, uint32_t l3_offset,
 	out->inner_offset = (uint16_t)(payload - frame + header_len);
 	out->inner_len = (uint16_t)(payload_len - header_len);
 	return OVP_OK;
+}
+
+/* overlay_decap_parse_checked() verifying the UDP checksum. */
+static inline enum overlay_parse_result
+overlay_decap_parse(const uint8_t *frame, uint32_t len, uint32_t l3_offset,
+                    struct overlay_decap *out)
+{
+	return overlay_decap_parse_checked(frame, len, l3_offset, true, out);
 }
 
 #endif

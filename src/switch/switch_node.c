@@ -18,6 +18,7 @@
 #include "core/arc.h"
 #include "core/drop.h"
 #include "core/node_util.h"
+#include "net/ipproto.h"
 #include "switch/mac_table.h"
 #include "switch/switch.h"
 
@@ -65,13 +66,27 @@ vlan_rewrite(struct rte_mbuf *m, uint16_t in_vlan, uint16_t out_vlan)
 	return DSE_DROP_NONE;
 }
 
+/* Length of the largest frame a GSO frame (RTE_MBUF_F_RX_LRO) becomes once cut at its MSS:
+ * what the output's MTU must hold. Its headers are whole in the first buffer (classified). */
+static inline uint32_t
+gso_segment_len(struct rte_mbuf *m, const struct dse_pkt_meta *meta)
+{
+	if (meta->l4_offset == 0 || m->tso_segsz == 0)
+		return m->pkt_len;
+	const uint8_t *l4 = rte_pktmbuf_mtod_offset(m, const uint8_t *, meta->l4_offset);
+	uint32_t l4_len = meta->l4_proto == NET_IPPROTO_TCP ? (uint32_t)(l4[12] >> 4) * 4 : 8;
+	return (uint32_t)meta->l4_offset + l4_len + m->tso_segsz;
+}
+
 /* Prepares m to leave on port p of its segment; returns DSE_DROP_NONE or a drop reason. */
 static inline enum dse_drop_reason
 switch_output(const struct dse_snapshot *s, struct rte_mbuf *m, uint16_t p, uint16_t out_vlan)
 {
 	struct dse_pkt_meta *meta = dse_meta(m);
 	uint32_t untagged_len = m->pkt_len - (meta->in_vlan ? VLAN_TAG_LEN : 0);
-	if (unlikely(untagged_len > s->ports[p].max_frame))
+	if (unlikely(untagged_len > s->ports[p].max_frame) &&
+	    (!(m->ol_flags & RTE_MBUF_F_RX_LRO) ||
+	     gso_segment_len(m, meta) - (meta->in_vlan ? VLAN_TAG_LEN : 0) > s->ports[p].max_frame))
 		return DSE_DROP_MTU;
 	meta->out_port = p;
 	return vlan_rewrite(m, meta->in_vlan, out_vlan);

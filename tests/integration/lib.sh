@@ -244,9 +244,11 @@ if_setup()
 # veth_ns NS IFHOST IFNS ADDR/PLEN [MAC] [ADDR6/PLEN]: a veth pair whose IFHOST end stays in the
 # root namespace (for the engine to attach) and whose IFNS end goes into NS, configured.
 # The host end carries no addresses and no IPv6, so the host kernel adds no frames of its own.
-# Checksum and segmentation offloads are off on both ends: an engine reading the host end
-# through a packet socket gets frames exactly as they are on the wire (with their checksums
-# filled in and no larger than the MTU), as it would from a real NIC.
+# Both ends keep the kernel's default offloads (checksumming, TSO/GSO), as a container's veth
+# does: the engine gets partial checksums and GSO frames. A test that sets VETH_OFFLOADS=off
+# before calling gets them turned off on both ends (frames as on a wire: checksums filled in,
+# none larger than the MTU).
+VETH_OFFLOADS=${VETH_OFFLOADS:-on}
 veth_ns()
 {
 	local ns=$1 ifhost=$2 ifns=$3 addr=$4 mac=$5 addr6=$6
@@ -255,9 +257,11 @@ veth_ns()
 	CLEAN_LINKS+=("$ifhost")
 	sysctl -qw "net.ipv6.conf.$ifhost.disable_ipv6=1" >/dev/null
 	ip link set "$ifhost" up || die "cannot set $ifhost up"
-	ethtool -K "$ifhost" tx off tso off gso off gro off >/dev/null 2>&1
-	ethtool -K "$ifns" tx off tso off gso off gro off >/dev/null 2>&1 ||
-		die "cannot turn offloads off on $ifns"
+	if [ "$VETH_OFFLOADS" = off ]; then
+		ethtool -K "$ifhost" tx off tso off gso off gro off >/dev/null 2>&1
+		ethtool -K "$ifns" tx off tso off gso off gro off >/dev/null 2>&1 ||
+			die "cannot turn offloads off on $ifns"
+	fi
 	ip link set "$ifns" netns "$ns" || die "cannot move $ifns into $ns"
 	if_setup "$ns" "$ifns" "$addr" "$mac" "$addr6" || die "cannot configure $ifns in $ns"
 }

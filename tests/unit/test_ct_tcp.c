@@ -118,6 +118,27 @@ window_checks(void **state)
 	assert_int_equal(e.state, CT_TCP_CLOSED);
 }
 
+/* GSO frames: one segment carries up to 64 KiB of a workload's data, as its IP length says;
+ * the window follows it and the peer's acknowledgement of all of it is in the window. */
+static void
+gso_frames(void **state)
+{
+	(void)state;
+	struct ct_entry e;
+	handshake(&e, 7, 7);
+	struct ct_pkt p = seg(F_A, ISS2 + 1, ISS1 + 1, 1024, 0, -1);
+	assert_int_equal(ct_proto_tcp.track(&e, CT_DIR_REPLY, &p), CT_OK);
+	p = seg(F_A, ISS1 + 1, ISS2 + 1, 512, 65000, -1);
+	assert_int_equal(ct_proto_tcp.track(&e, CT_DIR_ORIG, &p), CT_OK);
+	p = seg(F_A, ISS2 + 1, ISS1 + 65001, 1024, 0, -1);
+	assert_int_equal(ct_proto_tcp.track(&e, CT_DIR_REPLY, &p), CT_OK);
+	p = seg(F_A, ISS1 + 65001, ISS2 + 1, 512, 65000, -1);
+	assert_int_equal(ct_proto_tcp.track(&e, CT_DIR_ORIG, &p), CT_OK);
+	p = seg(F_A, ISS2 + 1, ISS1 + 130001, 1024, 0, -1);
+	assert_int_equal(ct_proto_tcp.track(&e, CT_DIR_REPLY, &p), CT_OK);
+	assert_int_equal(e.state, CT_TCP_ESTABLISHED);
+}
+
 static void
 window_scaling(void **state)
 {
@@ -182,9 +203,8 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(full_connection),
-	    cmocka_unit_test(window_checks),
-	    cmocka_unit_test(window_scaling),
+	    cmocka_unit_test(full_connection), cmocka_unit_test(window_checks),
+	    cmocka_unit_test(window_scaling),  cmocka_unit_test(gso_frames),
 	    cmocka_unit_test(out_of_place),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

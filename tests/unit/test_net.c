@@ -192,6 +192,69 @@ parse(const struct frame *f, struct net_parsed *p)
 	return net_parse_frame(f->bytes, f->len, p);
 }
 
+/* ---- parse: the head of a chain of buffers ---- */
+
+/* A 3000-byte TCP/IPv4 frame of which only the first head_len bytes are readable: the headers
+ * are found and the IP length is checked against the whole frame. */
+static void
+test_parse_head_ipv4(void **state)
+{
+	struct frame f;
+	struct net_parsed p;
+	uint32_t l3;
+
+	(void)state;
+	build_eth(&f, mac_b, mac_a, 1, NET_ETHERTYPE_IPV4);
+	l3 = append_ipv4(&f, 6, NET_IPV4_FLAG_DONT_FRAGMENT, NET_IPPROTO_TCP, ADDR_A, ADDR_B);
+	append_tcp(&f, 40000, 80, 8);
+	append_zeros(&f, 3000 - f.len);
+	fix_ipv4_length(&f, l3);
+	assert_int_equal(net_parse_frame_head(f.bytes, 128, f.len, &p), NET_PARSE_OK);
+	assert_int_equal(p.l4_offset, 18 + 24);
+	assert_int_equal(p.l3_length, 3000 - 18);
+	assert_int_equal(p.l4_proto, NET_IPPROTO_TCP);
+	/* Exactly the headers readable: still whole. */
+	assert_int_equal(net_parse_frame_head(f.bytes, 18 + 24 + 32, f.len, &p), NET_PARSE_OK);
+	/* One byte short of the TCP options, of the IPv4 options, of the tag. */
+	assert_int_equal(net_parse_frame_head(f.bytes, 18 + 24 + 31, f.len, &p),
+	                 NET_PARSE_L4_TRUNCATED);
+	assert_int_equal(net_parse_frame_head(f.bytes, 18 + 23, f.len, &p),
+	                 NET_PARSE_IPV4_TRUNCATED);
+	assert_int_equal(net_parse_frame_head(f.bytes, 17, f.len, &p), NET_PARSE_VLAN_TRUNCATED);
+	/* The IP length still bounds the frame: one byte less of frame is a bad length. */
+	assert_int_equal(net_parse_frame_head(f.bytes, 128, f.len - 1, &p),
+	                 NET_PARSE_IPV4_BAD_LENGTH);
+	/* A head longer than the frame reads only the frame. */
+	assert_int_equal(net_parse_frame_head(f.bytes, 4096, f.len, &p), NET_PARSE_OK);
+}
+
+static void
+test_parse_head_ipv6(void **state)
+{
+	struct frame f;
+	struct net_parsed p;
+	uint32_t l3;
+
+	(void)state;
+	build_eth(&f, mac_b, mac_a, 0, NET_ETHERTYPE_IPV6);
+	l3 = append_ipv6(&f, NET_IPPROTO_DSTOPTS, 1, 2);
+	append_ipv6_extension(&f, NET_IPPROTO_TCP, 1);
+	append_tcp(&f, 40000, 443, 5);
+	append_zeros(&f, 4000 - f.len);
+	fix_ipv6_length(&f, l3);
+	assert_int_equal(net_parse_frame_head(f.bytes, 14 + 40 + 16 + 20, f.len, &p), NET_PARSE_OK);
+	assert_int_equal(p.l4_offset, 14 + 40 + 16);
+	assert_int_equal(p.l3_length, 4000 - 14);
+	assert_int_equal(net_parse_frame_head(f.bytes, 14 + 40 + 16 + 19, f.len, &p),
+	                 NET_PARSE_L4_TRUNCATED);
+	assert_int_equal(net_parse_frame_head(f.bytes, 14 + 40 + 15, f.len, &p),
+	                 NET_PARSE_IPV6_BAD_EXTENSION);
+	assert_int_equal(net_parse_frame_head(f.bytes, 14 + 39, f.len, &p),
+	                 NET_PARSE_IPV6_TRUNCATED);
+	assert_int_equal(net_parse_frame_head(f.bytes, 200, f.len - 1, &p),
+	                 NET_PARSE_IPV6_BAD_LENGTH);
+}
+
 /* ---- parse: accepted frames ---- */
 
 static void
@@ -1113,6 +1176,8 @@ main(void)
 	    cmocka_unit_test(test_parse_bad_ipv6),
 	    cmocka_unit_test(test_parse_bad_arp),
 	    cmocka_unit_test(test_parse_result_names),
+	    cmocka_unit_test(test_parse_head_ipv4),
+	    cmocka_unit_test(test_parse_head_ipv6),
 	    cmocka_unit_test(test_checksum_rfc1071_example),
 	    cmocka_unit_test(test_checksum_ipv4_header),
 	    cmocka_unit_test(test_checksum_l4),
