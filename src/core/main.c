@@ -17,7 +17,7 @@
 #include "core/engine.h"
 #include "mgmt/api.h"
 #include "mgmt/config.h"
-#include "mgmt/rpc/rpc_server.h"
+#include "rpc/rpc_server.h"
 
 #define DEFAULT_SOCKET "/run/dse/dsed.sock"
 #define MAX_EAL_ARGS   64

@@ -34,7 +34,7 @@ def part(rel):
     top = rel.split("/")[0]
     if rel == "core/main.c":
         return "dsed"  # the program: it ties mgmt and core together, above both
-    if rel.startswith("mgmt/rpc/"):
+    if rel.startswith("rpc/"):
         return "rpc"
     if rel.startswith(("mgmt/config", "mgmt/schema")):
         return "config"  # the config model and the schema engine that reads and writes it
