@@ -16,7 +16,7 @@
 
 #include "core/engine.h"
 #include "mgmt/api.h"
-#include "mgmt/config.h"
+#include "config/config.h"
 #include "rpc/rpc_server.h"
 
 #define DEFAULT_SOCKET "/run/dse/dsed.sock"

@@ -13,7 +13,7 @@
 #include <rte_ethdev.h>
 
 #include "core/dse_services.h"
-#include "mgmt/config.h"
+#include "config/config.h"
 
 #define DSE_NO_SEGMENT         UINT16_MAX /* port carries no untagged segment */
 #define DSE_NOT_MEMBER         UINT16_MAX /* segment_vlan[]: port not on that segment */

@@ -11,7 +11,7 @@
 
 #include "firewall/fw.h"
 #include "firewall/fw_api.h"
-#include "mgmt/config.h"
+#include "config/config.h"
 
 static json_t *
 addr_json(const struct dse_fw_config *fw, const struct dse_fw_addr *a)

@@ -19,7 +19,7 @@
 #include <rte_lcore.h>
 #include <rte_ring.h>
 
-#include "mgmt/config.h"
+#include "config/config.h"
 
 #define FW_ACL_MAX_RULES (1u << 20) /* expanded rte_acl rules per context */
 

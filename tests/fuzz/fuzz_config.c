@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mgmt/config.h"
-#include "mgmt/config_json.h"
+#include "config/config.h"
+#include "config/config_json.h"
 
 /* Clears the source lines, which legitimately differ between two texts of one config. */
 static void

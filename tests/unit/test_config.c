@@ -1,5 +1,5 @@
 /*
- * Unit tests for the config model (src/mgmt/config.c, config_json.c): the example topology and
+ * Unit tests for the config model (src/config/config.c, config_json.c): the example topology and
  * the defaults, every validation rule with the exact line and field it must report, several
  * errors reported at once, the bounds on untrusted text, the JSON form of a config read back
  * unchanged, and a `port.add` object read from JSON and checked against a config.
@@ -16,8 +16,8 @@
 
 #include <cmocka.h>
 
-#include "mgmt/config.h"
-#include "mgmt/config_json.h"
+#include "config/config.h"
+#include "config/config_json.h"
 
 /* Two segments and one port; the cases below append to it, so their lines start at 10. */
 #define BASE                                                                                       \

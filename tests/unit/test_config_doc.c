@@ -15,9 +15,9 @@
 
 #include <cmocka.h>
 
-#include "mgmt/config.h"
-#include "mgmt/config_json.h"
-#include "mgmt/schema.h"
+#include "config/config.h"
+#include "config/config_json.h"
+#include "config/schema.h"
 
 static const char *doc_path;
 

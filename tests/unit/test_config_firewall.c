@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "mgmt/config.h"
+#include "config/config.h"
 
 /* Lines 1..6: a segment and two ports every test can refer to. */
 #define BASE                                                                                       \

@@ -1,7 +1,7 @@
 /*
  * Unit tests for the overlay's pure parts: reading tunnel packets (src/overlay/overlay_parse.h:
  * Geneve per RFC 8926, VXLAN per RFC 7348, each malformed case under its own result) and the
- * overlay's config (src/mgmt/config_overlay.c: transport-node.tep, remote, flood-teps, with the
+ * overlay's config (src/config/config_overlay.c: transport-node.tep, remote, flood-teps, with the
  * line and field of every error).
  */
 #include <setjmp.h>
@@ -14,8 +14,8 @@
 
 #include <cmocka.h>
 
-#include "mgmt/config.h"
-#include "mgmt/config_json.h"
+#include "config/config.h"
+#include "config/config_json.h"
 #include "net/checksum.h"
 #include "overlay/overlay_parse.h"
 

@@ -4,14 +4,14 @@
  * struct dse_config, or into a list of errors each naming the line and the field; nothing here
  * touches DPDK, so the parser is unit-tested and fuzzed on its own.
  */
-#ifndef DSE_MGMT_CONFIG_H
-#define DSE_MGMT_CONFIG_H
+#ifndef DSE_CONFIG_CONFIG_H
+#define DSE_CONFIG_CONFIG_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "mgmt/config_firewall.h"
+#include "config/config_firewall.h"
 
 #define DSE_NAME_MAX        32   /* port, segment and node names, including the NUL */
 #define DSE_PATH_MAX        108  /* socket paths: fits sockaddr_un.sun_path */
@@ -66,7 +66,7 @@ struct dse_port_config {
 	int line; /* line of this port in the source text (0 if none) */
 };
 
-#include "mgmt/config_overlay.h"
+#include "config/config_overlay.h"
 
 /* A broadcast domain. */
 struct dse_segment_config {

@@ -13,9 +13,9 @@
 
 #include <jansson.h>
 
-#include "mgmt/config.h"
-#include "mgmt/config_sections.h"
-#include "mgmt/schema.h"
+#include "config/config.h"
+#include "config/config_sections.h"
+#include "config/schema.h"
 
 #define FIELD_SIZE sizeof(((struct dse_config_error *)0)->field)
 

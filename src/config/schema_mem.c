@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mgmt/config.h"
-#include "mgmt/schema.h"
+#include "config/config.h"
+#include "config/schema.h"
 
 /* A heap array of struct dse_config. */
 struct heap_list {

@@ -5,7 +5,7 @@
  * Addresses follow RFC 4632 (CIDR) and RFC 4291/5952 (IPv6 text). The rules' own table and the
  * checks across sections are in config_fw_rules.c.
  */
-#include "mgmt/config_firewall.h"
+#include "config/config_firewall.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -16,9 +16,9 @@
 
 #include <jansson.h>
 
-#include "mgmt/config.h"
-#include "mgmt/config_sections.h"
-#include "mgmt/schema.h"
+#include "config/config.h"
+#include "config/config_sections.h"
+#include "config/schema.h"
 
 static const char *const action_names[] = {"allow", "drop", "reject"};
 static const char *const direction_names[] = {"both", "in", "out"};

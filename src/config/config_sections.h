@@ -1,13 +1,13 @@
 /*
- * The config sections known to mgmt, for the files that build the section list and the parsers
+ * The config sections, for the files that build the section list and the parsers
  * (config_sections.c, config.c, config_port.c). A service's section is declared next to its
  * table in its own file and listed once in config_sections.c.
  */
-#ifndef DSE_MGMT_CONFIG_SECTIONS_H
-#define DSE_MGMT_CONFIG_SECTIONS_H
+#ifndef DSE_CONFIG_CONFIG_SECTIONS_H
+#define DSE_CONFIG_CONFIG_SECTIONS_H
 
-#include "mgmt/config.h"
-#include "mgmt/schema.h"
+#include "config/config.h"
+#include "config/schema.h"
 
 /* Core sections (config.c). */
 extern const struct config_section config_section_transport_node;

@@ -5,8 +5,8 @@
  * per segment, the remote TEPs that get its broadcast, unknown and multicast frames
  * (segments[].flood-teps). Parsed and checked by config_overlay.c; included by config.h.
  */
-#ifndef DSE_MGMT_CONFIG_OVERLAY_H
-#define DSE_MGMT_CONFIG_OVERLAY_H
+#ifndef DSE_CONFIG_CONFIG_OVERLAY_H
+#define DSE_CONFIG_CONFIG_OVERLAY_H
 
 #include <stdbool.h>
 #include <stdint.h>

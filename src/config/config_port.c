@@ -9,9 +9,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "mgmt/config.h"
-#include "mgmt/config_sections.h"
-#include "mgmt/schema.h"
+#include "config/config.h"
+#include "config/config_sections.h"
+#include "config/schema.h"
 
 #define IFACE_NAME_MAX 15 /* kernel interface names: IFNAMSIZ without the NUL */
 #define FIELD_SIZE     sizeof(((struct dse_config_error *)0)->field)

@@ -9,7 +9,7 @@
 
 #include <jansson.h>
 
-#include "mgmt/schema.h"
+#include "config/schema.h"
 #include "net/eth.h"
 
 json_t *

@@ -12,9 +12,9 @@
 
 #include <jansson.h>
 
-#include "mgmt/config.h"
-#include "mgmt/config_overlay.h"
-#include "mgmt/schema.h"
+#include "config/config.h"
+#include "config/config_overlay.h"
+#include "config/schema.h"
 
 #define FIELD_SIZE sizeof(((struct dse_config_error *)0)->field)
 

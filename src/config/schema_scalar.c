@@ -12,10 +12,10 @@
 
 #include <yaml.h>
 
-#include "mgmt/config_overlay.h"
+#include "config/config_overlay.h"
 #include "net/eth.h"
-#include "mgmt/schema.h"
-#include "mgmt/schema_reader.h"
+#include "config/schema.h"
+#include "config/schema_reader.h"
 
 /* How a plain scalar reads under the YAML 1.2 core schema; quoted scalars are strings. */
 enum scalar_type {

@@ -4,8 +4,8 @@
  * limits and timeouts. Parsed from the `groups`, `firewall` and `conntrack` fields of a config
  * by config_firewall.c; compiled into rte_acl contexts by src/firewall/fw_ctl.c.
  */
-#ifndef DSE_MGMT_CONFIG_FIREWALL_H
-#define DSE_MGMT_CONFIG_FIREWALL_H
+#ifndef DSE_CONFIG_CONFIG_FIREWALL_H
+#define DSE_CONFIG_CONFIG_FIREWALL_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -4,10 +4,10 @@
  * config_port.c, the overlay's in config_overlay.c, the firewall's in config_firewall.c); adding
  * a section is its declaration plus one line here.
  */
-#include "mgmt/config_firewall.h"
-#include "mgmt/config_overlay.h"
-#include "mgmt/config_sections.h"
-#include "mgmt/schema.h"
+#include "config/config_firewall.h"
+#include "config/config_overlay.h"
+#include "config/config_sections.h"
+#include "config/schema.h"
 
 const struct config_section *const config_sections[] = {
     &config_section_transport_node, &config_section_switch,      &config_section_segments,

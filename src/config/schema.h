@@ -7,8 +7,8 @@
  * shows (references between sections, uniqueness) is checked by hand-written functions next to
  * each section's table.
  */
-#ifndef DSE_MGMT_SCHEMA_H
-#define DSE_MGMT_SCHEMA_H
+#ifndef DSE_CONFIG_SCHEMA_H
+#define DSE_CONFIG_SCHEMA_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -18,7 +18,7 @@
 #include <jansson.h>
 #include <yaml.h>
 
-#include "mgmt/config.h"
+#include "config/config.h"
 
 /* What a field holds and how it is written in YAML. */
 enum schema_type {

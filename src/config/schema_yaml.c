@@ -12,8 +12,8 @@
 
 #include <yaml.h>
 
-#include "mgmt/schema.h"
-#include "mgmt/schema_reader.h"
+#include "config/schema.h"
+#include "config/schema_reader.h"
 
 #define FOR_EACH_PAIR(node, pair)                                                                  \
 	for (yaml_node_pair_t *pair = (node)->data.mapping.pairs.start;                            \
