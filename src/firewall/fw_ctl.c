@@ -384,7 +384,7 @@ fw_snapshot_build(struct dse_engine *e, const struct dse_config *cfg,
                   char names[DSE_MAX_SEGMENTS][DSE_NAME_MAX], struct dse_snapshot *s)
 {
 	(void)names;
-	const struct dse_fw_config *fw = &cfg->fw;
+	const struct dse_fw_config *fw = fw_config(cfg);
 	struct fw_snapshot *f = calloc(1, sizeof(*f));
 	if (f == NULL)
 		return -ENOMEM;

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "config/config.h"
+#include "firewall/fw_config.h"
 #include "config/config_json.h"
 #include "config/schema.h"
 
@@ -161,8 +162,8 @@ test_json_text_round_trip(void **state)
 	config_free(b);
 	assert_int_equal(config_copy(b, a), 0);
 	config_free(a);
-	assert_int_equal(b->fw.nb_rules, 3);
-	assert_int_equal(b->fw.rules[2].protocol, 47);
+	assert_int_equal(fw_config(b)->nb_rules, 3);
+	assert_int_equal(fw_config(b)->rules[2].protocol, 47);
 	assert_string_equal(b->ports[1].name, "vm1");
 	free(ta);
 	free(tb);

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "config/config.h"
+#include "firewall/fw_config.h"
 
 /* Lines 1..6: a segment and two ports every test can refer to. */
 #define BASE                                                                                       \
@@ -91,7 +92,7 @@ valid_policy(void **state)
 	if (rc)
 		print_errors();
 	assert_int_equal(rc, 0);
-	const struct dse_fw_config *fw = &cfg->fw;
+	const struct dse_fw_config *fw = fw_config(cfg);
 	assert_true(fw->enabled);
 	assert_int_equal(fw->default_action, DSE_FW_DROP);
 	assert_int_equal(fw->nb_groups, 1);
