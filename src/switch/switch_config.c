@@ -17,11 +17,13 @@
 
 /* clang-format off */
 static const struct schema_field switch_fields[] = {
-    {.name = "mac-table-size", .type = SCHEMA_UINT, SCHEMA_AT(struct dse_switch_config, mac_table_size),
-     .min = 1024, .max = 16777216, .def = 65536, .doc_example = "131072",
+    {.name = "mac-table-size", .type = SCHEMA_UINT,
+     SCHEMA_AT(struct dse_switch_config, mac_table_size), .min = 1024, .max = 16777216,
+     .def = 65536, .doc_example = "131072",
      .doc = "entries of the MAC table, learned and static"},
-    {.name = "mac-aging", .type = SCHEMA_UINT, SCHEMA_AT(struct dse_switch_config, mac_aging_s), .min = 0,
-     .max = 86400, .low = 10, .def = 300, .expected = "0 (never age) or an integer 10..86400",
+    {.name = "mac-aging", .type = SCHEMA_UINT, SCHEMA_AT(struct dse_switch_config, mac_aging_s),
+     .min = 0, .max = 86400, .low = 10, .def = 300,
+     .expected = "0 (never age) or an integer 10..86400",
      .doc_type = "integer (seconds)", .doc_range = "0, or 10..86400", .doc_example = "600",
      .doc = "seconds before an unseen learned address is forgotten (0: never)"},
 };
@@ -115,7 +117,9 @@ check_static_macs(const struct dse_config *cfg, const struct schema_reader *rd,
 /* clang-format off */
 static const struct schema_field static_macs_field = {.name = "static-macs", .type = SCHEMA_LIST,
     SCHEMA_PART(DSE_SERVICE_SWITCH), .offset = offsetof(struct dse_switch_config, static_macs),
-    .size = sizeof(struct dse_static_mac), .aux = offsetof(struct dse_switch_config, nb_static_macs), .count_sz = 2, .max = DSE_MAX_STATIC_MACS,
+    .size = sizeof(struct dse_static_mac),
+    .aux = offsetof(struct dse_switch_config, nb_static_macs), .count_sz = 2,
+    .max = DSE_MAX_STATIC_MACS,
     .sub = &static_mac_table, .expected = "a list of static MAC entries",
     .too_many = "too many static MAC entries; at most %d", .doc = "MAC addresses pinned to ports"};
 /* clang-format on */

@@ -1,6 +1,7 @@
 /*
- * Unit tests of the firewall part of the config model (config_firewall.c): a full valid policy
- * reads back field by field, and every validation rule is reported once, at its line and field.
+ * Unit tests of the firewall part of the config model (src/firewall/fw_config.c): a full valid
+ * policy reads back field by field, and every validation rule is reported once, at its line
+ * and field.
  */
 #include <errno.h>
 #include <setjmp.h>

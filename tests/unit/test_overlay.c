@@ -1,7 +1,7 @@
 /*
  * Unit tests for the overlay's pure parts: reading tunnel packets (src/overlay/overlay_parse.h:
  * Geneve per RFC 8926, VXLAN per RFC 7348, each malformed case under its own result) and the
- * overlay's config (src/config/config_overlay.c: transport-node.tep, remote, flood-teps, with the
+ * overlay's config (src/overlay/overlay_config.c: transport-node.tep, remote, flood-teps, with the
  * line and field of every error).
  */
 #include <setjmp.h>
