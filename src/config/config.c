@@ -319,7 +319,9 @@ config_parse_yaml(const char *text, size_t len, struct dse_config *cfg,
 	}
 	rd = schema_read_config(text, len, cfg, errs);
 	if (rd == NULL) {
+		/* Left empty but whole: the services' parts stay for their accessors. */
 		config_free(cfg);
+		config_init(cfg);
 		return errs->count > 0 && strstr(errs->e[0].message, "out of memory") ? -ENOMEM
 		                                                                      : -EINVAL;
 	}

@@ -56,6 +56,13 @@ check_round_trip(struct dse_config *cfg, struct dse_config_errors *errs)
 		if (!config_equal(cfg, again))
 			abort();
 	}
+	/* A deep copy, services' parts included, equals its source. */
+	struct dse_config copy;
+	if (config_copy(&copy, cfg) == 0) {
+		if (!config_equal(&copy, cfg))
+			abort();
+		config_free(&copy);
+	}
 	free(text);
 	free(text2);
 	json_decref(json);

@@ -6,7 +6,7 @@ Each source file belongs to a part: net, config (the config model and its schema
 (the API server), cli, and dsed (core/main.c, the program on top). Dependencies go one way:
 mgmt -> core -> registry -> services, and services -> config, rpc, flow, net. The rules:
   - net reaches nothing outside net;
-  - config reaches nothing but config and net; rpc nothing but rpc;
+  - config and rpc reach nothing but themselves and net;
   - core reaches no service, directly or through other headers (services are reached only
     through the registry; the build-generated lists are not part of src/ and are not read);
   - core never reaches mgmt, cli or dsed; a service never mgmt or dsed (its *_cli.c uses cli);
