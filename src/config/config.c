@@ -130,73 +130,6 @@ const struct config_section config_section_transport_node = {.name = "transport-
     .field = &transport_node_field, .doc_title = "transport-node"};
 /* clang-format on */
 
-/* segments[i].flood-teps: a list of distinct TEP addresses (the overlay checks them against its
- * tep, overlay_config.c). */
-static int
-read_flood_teps(struct schema_reader *rd, const yaml_node_t *node, const char *prefix,
-                const struct schema_field *f, void *item, void *cfg)
-{
-	struct dse_segment_config *segment = item;
-	struct dse_config_errors *errs = schema_errors(rd);
-	char field[FIELD_SIZE];
-
-	(void)f;
-	(void)cfg;
-	segment->nb_flood_teps = 0;
-	if (schema_expect_sequence(rd, node, prefix, "a list of remote TEP IPv4 addresses") <= 0)
-		return 0;
-	for (yaml_node_item_t *it = node->data.sequence.items.start;
-	     it < node->data.sequence.items.top; it++) {
-		const yaml_node_t *item_node = schema_node(rd, *it);
-		bool repeated = false;
-		uint32_t ip;
-
-		if (item_node == NULL)
-			continue;
-		schema_path_index(field, prefix, (size_t)(it - node->data.sequence.items.start));
-		if (segment->nb_flood_teps >= DSE_MAX_FLOOD_TEPS) {
-			config_error(errs, schema_node_line(rd, item_node), field,
-			             "too many flood TEPs; at most %d", DSE_MAX_FLOOD_TEPS);
-			return 0;
-		}
-		if (schema_get_ipv4(rd, item_node, field, &ip, NULL) < 0)
-			continue;
-		for (uint16_t j = 0; j < segment->nb_flood_teps; j++)
-			repeated |= segment->flood_teps[j] == ip;
-		if (repeated) {
-			config_error(errs, schema_node_line(rd, item_node), field,
-			             "TEP listed twice");
-			continue;
-		}
-		segment->flood_teps[segment->nb_flood_teps++] = ip;
-	}
-	return 0;
-}
-
-static json_t *
-write_flood_teps(const struct schema_field *f, const void *item, const void *cfg, bool *fail)
-{
-	const struct dse_segment_config *segment = item;
-	json_t *list;
-
-	(void)f;
-	(void)cfg;
-	if (segment->nb_flood_teps == 0)
-		return NULL;
-	list = json_array();
-	for (unsigned j = 0; list != NULL && j < segment->nb_flood_teps; j++)
-		if (json_array_append_new(list, schema_ipv4_json(segment->flood_teps[j], 0)) < 0)
-			*fail = true;
-	if (list == NULL)
-		*fail = true;
-	return list;
-}
-
-/* clang-format off */
-static const struct schema_custom flood_teps_custom = {.read = read_flood_teps,
-    .write = write_flood_teps};
-/* clang-format on */
-
 /* clang-format off */
 static const struct schema_field segment_fields[] = {
     {.name = "name", .type = SCHEMA_NAME, .flags = SCHEMA_REQUIRED,
@@ -207,17 +140,12 @@ static const struct schema_field segment_fields[] = {
      SCHEMA_AT(struct dse_segment_config, vni), .min = 1, .max = 16777215, .doc_default = "none",
      .doc_range = "1..16777215, unique among segments", .doc_example = "5001",
      .doc = "virtual network id that carries the segment between hosts"},
-    {.name = "flood-teps", .type = SCHEMA_CUSTOM, .flags = SCHEMA_OMIT_EMPTY,
-     SCHEMA_AT(struct dse_segment_config, flood_teps), .custom = &flood_teps_custom,
-     .doc_type = "list of IPv4", .doc_default = "empty",
-     .doc_range = "at most 16; needs `transport-node.tep` and `vni`", .doc_example = "[198.19.0.2]",
-     .doc = "remote TEPs that get the segment's broadcast, unknown and multicast frames"},
 };
 /* clang-format on */
 
 /* clang-format off */
 static const struct schema_table segment_table = {SCHEMA_FIELDS(segment_fields),
-    .expected = "a mapping of name, vni, flood-teps", .size = sizeof(struct dse_segment_config),
+    .expected = "a mapping of name, vni", .size = sizeof(struct dse_segment_config),
     SCHEMA_LINE(struct dse_segment_config, line)};
 /* clang-format on */
 

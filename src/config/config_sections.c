@@ -2,8 +2,9 @@
  * The list of config sections, in the order config.get writes them: the core sections
  * (transport-node, segments, ports) with each service's sections merged in from its part
  * (config_parts, generated from the service list). A service's section goes after the section
- * it names (.after), or to the end; a service's field of a core mapping (.parent, e.g.
- * transport-node.tep) is appended to that section's table, so no list here names a service.
+ * it names (.after), or to the end; a service's field of a core section (.parent, e.g.
+ * transport-node.tep, or segments[].flood-teps in each item of the list) is appended to that
+ * section's table, so no list here names a service.
  */
 #include <stdio.h>
 #include <string.h>
@@ -40,7 +41,8 @@ find_section(const char *name)
 	return -1;
 }
 
-/* Adds field to the table of the section at index at (a mapping), copying it the first time. */
+/* Adds field to the table of the section at index at (a mapping, or the items of a list),
+ * copying it the first time. */
 static void
 add_to_parent(unsigned at, const struct schema_field *field)
 {

@@ -157,8 +157,9 @@ struct config_section {
 	 * assembled (NULL, or a section not known yet: at the end), so adding a service keeps
 	 * the order of the others. */
 	const char *after;
-	/* A service's field of a core mapping section (e.g. transport-node.tep): the section
-	 * named parent gets field as its last field instead of a top-level key. */
+	/* A service's field of a core section (transport-node.tep; segments[].flood-teps in
+	 * the items of a list): the section named parent gets field as the last field of its
+	 * table instead of a top-level key. */
 	const char *parent;
 };
 

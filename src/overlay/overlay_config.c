@@ -1,8 +1,8 @@
 /*
  * The overlay's config: the field tables of transport-node.tep (this host's Geneve, RFC 8926, or
- * VXLAN, RFC 7348, tunnel endpoint, a field the overlay adds to the core section) and of the
- * static remote bindings (remote), and the checks of their references and of the segments'
- * flood-teps (uplink port, segments with a VNI, TEPs other than our own) once the whole config
+ * VXLAN, RFC 7348, tunnel endpoint), of the segments' flood-teps (fields the overlay adds to the
+ * core sections) and of the static remote bindings (remote), and the checks of their
+ * references (uplink port, segments with a VNI, TEPs other than our own) once the whole config
  * is known. The overlay's part of struct dse_config is declared here as dse_config_overlay.
  */
 #include <arpa/inet.h>
@@ -107,6 +107,72 @@ static const struct schema_field binding_fields[] = {
 static const struct schema_table binding_table = {SCHEMA_FIELDS(binding_fields),
     .expected = "a mapping of segment, mac, ip, tep", .size = sizeof(struct dse_remote_binding),
     SCHEMA_LINE(struct dse_remote_binding, line)};
+/* clang-format on */
+
+/* segments[i].flood-teps: a list of distinct TEP addresses, kept in the core segment's struct. */
+static int
+read_flood_teps(struct schema_reader *rd, const yaml_node_t *node, const char *prefix,
+                const struct schema_field *f, void *item, void *cfg)
+{
+	struct dse_segment_config *segment = item;
+	struct dse_config_errors *errs = schema_errors(rd);
+	char field[FIELD_SIZE];
+
+	(void)f;
+	(void)cfg;
+	segment->nb_flood_teps = 0;
+	if (schema_expect_sequence(rd, node, prefix, "a list of remote TEP IPv4 addresses") <= 0)
+		return 0;
+	for (yaml_node_item_t *it = node->data.sequence.items.start;
+	     it < node->data.sequence.items.top; it++) {
+		const yaml_node_t *item_node = schema_node(rd, *it);
+		bool repeated = false;
+		uint32_t ip;
+
+		if (item_node == NULL)
+			continue;
+		schema_path_index(field, prefix, (size_t)(it - node->data.sequence.items.start));
+		if (segment->nb_flood_teps >= DSE_MAX_FLOOD_TEPS) {
+			config_error(errs, schema_node_line(rd, item_node), field,
+			             "too many flood TEPs; at most %d", DSE_MAX_FLOOD_TEPS);
+			return 0;
+		}
+		if (schema_get_ipv4(rd, item_node, field, &ip, NULL) < 0)
+			continue;
+		for (uint16_t j = 0; j < segment->nb_flood_teps; j++)
+			repeated |= segment->flood_teps[j] == ip;
+		if (repeated) {
+			config_error(errs, schema_node_line(rd, item_node), field,
+			             "TEP listed twice");
+			continue;
+		}
+		segment->flood_teps[segment->nb_flood_teps++] = ip;
+	}
+	return 0;
+}
+
+static json_t *
+write_flood_teps(const struct schema_field *f, const void *item, const void *cfg, bool *fail)
+{
+	const struct dse_segment_config *segment = item;
+	json_t *list;
+
+	(void)f;
+	(void)cfg;
+	if (segment->nb_flood_teps == 0)
+		return NULL;
+	list = json_array();
+	for (unsigned j = 0; list != NULL && j < segment->nb_flood_teps; j++)
+		if (json_array_append_new(list, schema_ipv4_json(segment->flood_teps[j], 0)) < 0)
+			*fail = true;
+	if (list == NULL)
+		*fail = true;
+	return list;
+}
+
+/* clang-format off */
+static const struct schema_custom flood_teps_custom = {.read = read_flood_teps,
+    .write = write_flood_teps};
 /* clang-format on */
 
 bool
@@ -251,11 +317,30 @@ static const struct schema_field tep_field = {.name = "tep", .type = SCHEMA_MAP,
 /* clang-format on */
 
 /* transport-node.tep: a field of the core section. */
-static const struct config_section tep_section = {.name = "tep", .field = &tep_field,
-    .doc_title = "transport-node.tep", .parent = "transport-node"};
+static const struct config_section tep_section = {.name = "tep",
+                                                  .field = &tep_field,
+                                                  .doc_title = "transport-node.tep",
+                                                  .parent = "transport-node"};
 
-static const struct config_section *const overlay_sections[] = {&tep_section,
-    &config_section_remote};
+/* clang-format off */
+static const struct schema_field flood_teps_field = {.name = "flood-teps", .type = SCHEMA_CUSTOM,
+    .flags = SCHEMA_OMIT_EMPTY, SCHEMA_AT(struct dse_segment_config, flood_teps),
+    .custom = &flood_teps_custom, .doc_type = "list of IPv4", .doc_default = "empty",
+    .doc_range = "at most 16; needs `transport-node.tep` and `vni`",
+    .doc_example = "[198.19.0.2]",
+    .doc = "remote TEPs that get the segment's broadcast, unknown and multicast frames"};
+/* clang-format on */
+
+/* segments[].flood-teps: a field of the core section's items. */
+static const struct config_section flood_teps_section = {.name = "flood-teps",
+                                                         .field = &flood_teps_field,
+                                                         .doc_title = "segments.flood-teps",
+                                                         .parent = "segments"};
+
+static const struct config_section *const overlay_sections[] = {&tep_section, &flood_teps_section,
+                                                                &config_section_remote};
 
 const struct config_part dse_config_overlay = {.size = sizeof(struct dse_overlay_config),
-    .sections = overlay_sections, .nb_sections = 2, .port_is_own = config_overlay_is_uplink};
+                                               .sections = overlay_sections,
+                                               .nb_sections = 3,
+                                               .port_is_own = config_overlay_is_uplink};

@@ -209,7 +209,7 @@ test_assign_copies_changed_lists(void **state)
 }
 
 /* The services' sections join the core ones where config.get has always written them, and the
- * overlay's tep is the last field of the core transport-node table. */
+ * overlay's fields are the last of the core tables they join. */
 static void
 test_section_order(void **state)
 {
@@ -217,7 +217,7 @@ test_section_order(void **state)
 	    "transport-node", "switch",    "segments", "ports",  "static-macs",
 	    "groups",         "conntrack", "firewall", "remote",
 	};
-	const struct schema_table *tn;
+	const struct schema_table *tn, *seg;
 
 	(void)state;
 	assert_int_equal(config_nb_sections, 9);
@@ -227,6 +227,11 @@ test_section_order(void **state)
 	assert_int_equal(tn->nb_fields, 4);
 	assert_string_equal(tn->fields[3].name, "tep");
 	assert_string_equal(tn->expected, "a mapping of name, workers, idle-sleep-us, tep");
+	/* segments[].flood-teps is the overlay's field of the core segment items. */
+	seg = config_sections[2]->field->sub;
+	assert_int_equal(seg->nb_fields, 3);
+	assert_string_equal(seg->fields[2].name, "flood-teps");
+	assert_string_equal(seg->expected, "a mapping of name, vni, flood-teps");
 }
 
 /* A copy owns its services' parts and their lists; a change in a part makes it differ. */
