@@ -25,7 +25,7 @@ ALL_SCENARIOS=(l2 l2-1m geneve-encap geneve-decap fw-est-1k fw-est-100k fw-est-1
 SCALING_FLOWS=(1 10 100 1000 10000 100000 1000000)
 
 # At most this many destination MACs: each is a static-macs entry of the engine config, and
-# DSE_MAX_STATIC_MACS (src/mgmt/config.h) is 1024.
+# DSE_MAX_STATIC_MACS (src/switch/switch_config.h) is 1024.
 L2_MAX_DST_MACS=1000
 
 scenario_reset() {

@@ -11,7 +11,7 @@
 
 #include <jansson.h>
 
-#include "mgmt/rpc/rpc_client.h"
+#include "rpc/rpc_client.h"
 
 #define CLI_DEFAULT_SOCKET  "/run/dse/dsed.sock" /* where dsed listens unless told otherwise */
 #define CLI_SOCKET_ENV      "DSE_SOCKET"         /* environment variable overriding it */

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "mgmt/rpc/rpc.h"
+#include "rpc/rpc.h"
 
 /* Reads all of file (or standard input for "-") into a NUL-terminated buffer. */
 static char *

@@ -430,30 +430,22 @@ engine_port_del(struct dse_engine *e, const char *name, struct dse_config_errors
 		config_error(errs, 0, "name", "no port named \"%s\"", name);
 		return -ENOENT;
 	}
-	/* The running config with new ports and static-macs lists; the rest is shared. */
-	struct dse_config next = *e->config;
-	next.ports = malloc(next.nb_ports * sizeof(next.ports[0]));
-	next.static_macs = malloc((next.nb_static_macs + 1u) * sizeof(next.static_macs[0]));
-	if (next.ports == NULL || next.static_macs == NULL) {
-		free(next.ports);
-		free(next.static_macs);
+	/* A copy of the running config the services may edit in place: each service's part is
+	 * opaque to core, so the copy is a whole one. */
+	struct dse_config next;
+	if (config_copy(&next, e->config) < 0)
 		return -ENOMEM;
-	}
 	unsigned kept = 0;
-	for (unsigned i = 0; i < e->config->nb_ports; i++)
+	for (unsigned i = 0; i < next.nb_ports; i++)
 		if ((int)i != idx)
-			next.ports[kept++] = e->config->ports[i];
+			next.ports[kept++] = next.ports[i];
 	next.nb_ports = (uint16_t)kept;
-	if (next.nb_static_macs > 0)
-		memcpy(next.static_macs, e->config->static_macs,
-		       next.nb_static_macs * sizeof(next.static_macs[0]));
-	/* Each service drops what of the new copy refers to the port (the switch: its static
+	/* Each service drops what of the copy refers to the port (the switch: its static
 	 * MACs). */
 	DSE_SERVICES_CALL(config_port_del, &next, name);
 	struct dse_apply_result result;
 	int rc = engine_apply(e, &next, &result, errs);
-	free(next.ports);
-	free(next.static_macs);
+	config_free(&next);
 	return rc;
 }
 
@@ -523,8 +515,12 @@ engine_init(struct dse_engine *e, const struct dse_config *initial)
 	struct dse_config *empty = malloc(sizeof(*empty));
 	if (empty == NULL)
 		return -ENOMEM;
-	config_init(empty);
+	if (config_init(empty) < 0) {
+		free(empty);
+		return -ENOMEM;
+	}
 	e->snap = snapshot_build(e, empty, none);
+	config_free(empty);
 	free(empty);
 	if (e->snap == NULL)
 		return -ENOMEM;

@@ -15,7 +15,7 @@
 #include "core/drop.h"
 #include "core/offload.h"
 #include "core/snapshot.h"
-#include "mgmt/config.h"
+#include "config/config.h"
 
 struct rte_graph;
 struct rte_ring;

@@ -16,8 +16,8 @@
 
 #include "core/engine.h"
 #include "mgmt/api.h"
-#include "mgmt/config.h"
-#include "mgmt/rpc/rpc_server.h"
+#include "config/config.h"
+#include "rpc/rpc_server.h"
 
 #define DEFAULT_SOCKET "/run/dse/dsed.sock"
 #define MAX_EAL_ARGS   64
@@ -198,7 +198,8 @@ main(int argc, char **argv)
 	struct dse_config_errors *errs = calloc(1, sizeof(*errs));
 	if (cfg == NULL || errs == NULL)
 		return 1;
-	config_init(cfg);
+	if (config_init(cfg) < 0)
+		return 1;
 	if (config_path != NULL) {
 		size_t len;
 		char *text = read_file(config_path, &len);

@@ -17,7 +17,7 @@
 #include <stdint.h>
 
 #include "core/dse_services.h"
-#include "mgmt/config.h"
+#include "config/config.h"
 
 struct dse_engine;
 struct dse_config;

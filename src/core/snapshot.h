@@ -13,8 +13,8 @@
 #include <rte_ethdev.h>
 
 #include "core/dse_services.h"
+#include "config/config.h"
 #include "core/offload.h"
-#include "mgmt/config.h"
 
 #define DSE_NO_SEGMENT         UINT16_MAX /* port carries no untagged segment */
 #define DSE_NOT_MEMBER         UINT16_MAX /* segment_vlan[]: port not on that segment */

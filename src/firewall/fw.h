@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "core/engine.h"
+#include "firewall/fw_config.h"
 #include "flow/ct.h"
 #include "flow/flow.h"
 

@@ -11,7 +11,7 @@
 
 #include "firewall/fw.h"
 #include "firewall/fw_api.h"
-#include "mgmt/config.h"
+#include "config/config.h"
 
 static json_t *
 addr_json(const struct dse_fw_config *fw, const struct dse_fw_addr *a)
@@ -75,7 +75,7 @@ api_fw_show(json_t *params, struct rpc_error *err, void *ctx)
 	(void)params;
 	(void)err;
 	struct dse_engine *e = ctx;
-	const struct dse_fw_config *fw = &e->config->fw;
+	const struct dse_fw_config *fw = fw_config(e->config);
 	const struct fw_snapshot *f = fw_snap_of(e->snap);
 	json_t *sections = json_array(), *rules = json_array(), *counters = json_object();
 

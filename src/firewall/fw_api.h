@@ -4,7 +4,7 @@
 #ifndef DSE_FIREWALL_FW_API_H
 #define DSE_FIREWALL_FW_API_H
 
-#include "mgmt/rpc/rpc.h"
+#include "rpc/rpc.h"
 
 json_t *api_fw_show(json_t *params, struct rpc_error *err, void *ctx);
 json_t *api_fw_revalidate(json_t *params, struct rpc_error *err, void *ctx);

@@ -19,7 +19,7 @@
 #include <rte_lcore.h>
 #include <rte_ring.h>
 
-#include "mgmt/config.h"
+#include "config/config.h"
 
 #define FW_ACL_MAX_RULES (1u << 20) /* expanded rte_acl rules per context */
 
@@ -384,7 +384,7 @@ fw_snapshot_build(struct dse_engine *e, const struct dse_config *cfg,
                   char names[DSE_MAX_SEGMENTS][DSE_NAME_MAX], struct dse_snapshot *s)
 {
 	(void)names;
-	const struct dse_fw_config *fw = &cfg->fw;
+	const struct dse_fw_config *fw = fw_config(cfg);
 	struct fw_snapshot *f = calloc(1, sizeof(*f));
 	if (f == NULL)
 		return -ENOMEM;

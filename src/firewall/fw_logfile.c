@@ -13,7 +13,7 @@
 #include <rte_ring.h>
 
 #include "firewall/fw.h"
-#include "mgmt/config.h"
+#include "config/config.h"
 
 char fw_log_path[108] = "/var/log/dse/fw.json";
 

@@ -5,7 +5,7 @@
 #include "core/service.h"
 #include "firewall/fw.h"
 #include "firewall/fw_api.h"
-#include "mgmt/rpc/rpc.h"
+#include "rpc/rpc.h"
 
 static const struct rpc_method fw_methods[] = {
     {"fw.show", api_fw_show, ""},

@@ -11,8 +11,8 @@
 
 #include "core/engine.h"
 #include "core/service.h"
-#include "mgmt/config.h"
-#include "mgmt/config_json.h"
+#include "config/config.h"
+#include "config/config_json.h"
 
 /* Moves config errors into an RPC error. */
 static void

@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-#include "mgmt/rpc/rpc.h"
+#include "rpc/rpc.h"
 
 /* The method table and its size. ctx passed to handlers is the struct dse_engine. */
 const struct rpc_method *api_methods(size_t *count);

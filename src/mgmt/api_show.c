@@ -16,7 +16,7 @@
 #include "core/service.h"
 #include "core/worker.h"
 #include "mgmt/api.h"
-#include "mgmt/config.h"
+#include "config/config.h"
 
 #define NODE_STATS_MAX 16
 

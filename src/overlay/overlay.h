@@ -18,7 +18,8 @@
 
 #include "core/pkt_meta.h"
 #include "core/snapshot.h"
-#include "mgmt/config.h"
+#include "config/config.h"
+#include "overlay/overlay_config.h"
 
 #define OVERLAY_MAX_TEPS       256 /* remote TEPs known at once (learned and configured) */
 #define OVERLAY_TEP_PROBES     16  /* slots a TEP address may occupy from its hash */

@@ -61,8 +61,8 @@ binding_visit(uint64_t key, uint64_t value, void *arg)
 	if (!is_static && seg < DSE_MAX_SEGMENTS && overlay_ctl_learned_ip((uint16_t)seg, mac, &ip))
 		json_object_set_new(o, "ip", ip_json(ip));
 	const struct dse_config *cfg = bw->e->config;
-	for (unsigned i = 0; is_static && cfg && i < cfg->overlay.nb_remote; i++) {
-		const struct dse_remote_binding *b = &cfg->overlay.remote[i];
+	for (unsigned i = 0; is_static && cfg && i < overlay_config(cfg)->nb_remote; i++) {
+		const struct dse_remote_binding *b = &overlay_config(cfg)->remote[i];
 		if (b->has_ip && memcmp(b->mac, mac, 6) == 0 && seg < DSE_MAX_SEGMENTS &&
 		    strcmp(b->segment, bw->e->segment_names[seg]) == 0)
 			json_object_set_new(o, "ip", ip_json(b->ip));
@@ -81,9 +81,9 @@ api_tunnels_show(json_t *params, struct rpc_error *err, void *ctx)
 	const struct overlay_shared *sh = overlay_shared_get();
 	const struct overlay_snap *ov = e->snap ? overlay_snap_of(e->snap) : NULL;
 
-	if (cfg == NULL || !cfg->overlay.tep.enabled || sh == NULL || ov == NULL)
+	if (cfg == NULL || !overlay_config(cfg)->tep.enabled || sh == NULL || ov == NULL)
 		return json_pack("{s:b}", "enabled", 0);
-	const struct dse_tep_config *tep = &cfg->overlay.tep;
+	const struct dse_tep_config *tep = &overlay_config(cfg)->tep;
 	struct binding_walk bw = {.e = e, .sh = sh, .segment = -1};
 	mac_table_walk(switch_mac_table(), binding_visit, &bw);
 

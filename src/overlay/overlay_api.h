@@ -5,7 +5,7 @@
 #ifndef DSE_OVERLAY_OVERLAY_API_H
 #define DSE_OVERLAY_OVERLAY_API_H
 
-#include "mgmt/rpc/rpc.h"
+#include "rpc/rpc.h"
 
 json_t *api_overlay_tunnels_show(json_t *params, struct rpc_error *err, void *ctx);
 json_t *api_overlay_remote_list(json_t *params, struct rpc_error *err, void *ctx);

@@ -121,7 +121,7 @@ segment_slot(char names[DSE_MAX_SEGMENTS][DSE_NAME_MAX], const char *name)
 static bool
 via_gateway(const struct dse_config *cfg)
 {
-	return cfg->overlay.tep.next_hop != 0 || cfg->overlay.tep.has_next_hop_mac;
+	return overlay_config(cfg)->tep.next_hop != 0 || overlay_config(cfg)->tep.has_next_hop_mac;
 }
 
 /* The MAC frames to the TEP at ip use (the next hop's, or the TEP's own on-link) and its age,
@@ -129,13 +129,13 @@ via_gateway(const struct dse_config *cfg)
 static bool
 tep_neighbor(const struct dse_config *cfg, uint32_t ip, uint8_t mac[6], uint32_t *age_s)
 {
-	if (cfg->overlay.tep.has_next_hop_mac && pinned.set) {
+	if (overlay_config(cfg)->tep.has_next_hop_mac && pinned.set) {
 		memcpy(mac, pinned.mac, 6);
 		if (age_s != NULL)
 			*age_s = dse_now_s - pinned.pinned_s;
 		return true;
 	}
-	return neigh_lookup(via_gateway(cfg) ? cfg->overlay.tep.next_hop : ip, mac, age_s);
+	return neigh_lookup(via_gateway(cfg) ? overlay_config(cfg)->tep.next_hop : ip, mac, age_s);
 }
 
 /* Inserts a binding unless (segment, ip) is there already (the first one wins). */
@@ -163,8 +163,8 @@ build_ip_table(const struct dse_config *cfg, char names[DSE_MAX_SEGMENTS][DSE_NA
                const struct dse_snapshot *s, struct overlay_snap *ov)
 {
 	uint32_t n = nb_learned_ips;
-	for (unsigned i = 0; i < cfg->overlay.nb_remote; i++)
-		n += cfg->overlay.remote[i].has_ip;
+	for (unsigned i = 0; i < overlay_config(cfg)->nb_remote; i++)
+		n += overlay_config(cfg)->remote[i].has_ip;
 	ov->ips = NULL;
 	if (n == 0)
 		return 0;
@@ -175,8 +175,8 @@ build_ip_table(const struct dse_config *cfg, char names[DSE_MAX_SEGMENTS][DSE_NA
 	if (t == NULL)
 		return -ENOMEM;
 	t->mask = slots - 1;
-	for (unsigned i = 0; i < cfg->overlay.nb_remote; i++) {
-		const struct dse_remote_binding *b = &cfg->overlay.remote[i];
+	for (unsigned i = 0; i < overlay_config(cfg)->nb_remote; i++) {
+		const struct dse_remote_binding *b = &overlay_config(cfg)->remote[i];
 		int seg = b->has_ip ? segment_slot(names, b->segment) : -1;
 		if (seg >= 0)
 			ip_table_insert(t, (uint16_t)seg, b->ip, b->mac);
@@ -196,7 +196,7 @@ static void
 build_template(const struct dse_config *cfg, const struct overlay_snap *ov,
                struct overlay_snap_tep *t, const uint8_t *next_hop_mac)
 {
-	const struct dse_tep_config *tep = &cfg->overlay.tep;
+	const struct dse_tep_config *tep = &overlay_config(cfg)->tep;
 	uint8_t *h = t->hdr;
 
 	memset(h, 0, OVERLAY_HDR_LEN);
@@ -242,7 +242,7 @@ int
 overlay_ctl_build(struct dse_engine *e, const struct dse_config *cfg,
                   char names[DSE_MAX_SEGMENTS][DSE_NAME_MAX], struct dse_snapshot *s)
 {
-	const struct dse_tep_config *tep = &cfg->overlay.tep;
+	const struct dse_tep_config *tep = &overlay_config(cfg)->tep;
 	s->part[DSE_SERVICE_OVERLAY] = NULL;
 	if (!tep->enabled || shared == NULL)
 		return 0;
@@ -285,8 +285,8 @@ overlay_ctl_build(struct dse_engine *e, const struct dse_config *cfg,
 				flood_add(ov, seg, t);
 		}
 	}
-	for (unsigned i = 0; i < cfg->overlay.nb_remote; i++) {
-		const struct dse_remote_binding *b = &cfg->overlay.remote[i];
+	for (unsigned i = 0; i < overlay_config(cfg)->nb_remote; i++) {
+		const struct dse_remote_binding *b = &overlay_config(cfg)->remote[i];
 		int seg = segment_slot(names, b->segment);
 		int t = configured_tep(b->tep);
 		if (seg >= 0 && t >= 0)
@@ -321,12 +321,13 @@ overlay_ctl_apply(struct dse_engine *e, const struct dse_config *old, const stru
 {
 	/* Bindings that went away first, then every binding of the new config. */
 	if (old != NULL)
-		for (unsigned i = 0; i < old->overlay.nb_remote; i++) {
-			const struct dse_remote_binding *b = &old->overlay.remote[i];
+		for (unsigned i = 0; i < overlay_config(old)->nb_remote; i++) {
+			const struct dse_remote_binding *b = &overlay_config(old)->remote[i];
 			bool kept = false;
-			for (unsigned j = 0; j < cfg->overlay.nb_remote && !kept; j++)
-				kept = strcmp(cfg->overlay.remote[j].segment, b->segment) == 0 &&
-				       memcmp(cfg->overlay.remote[j].mac, b->mac, 6) == 0;
+			for (unsigned j = 0; j < overlay_config(cfg)->nb_remote && !kept; j++)
+				kept = strcmp(overlay_config(cfg)->remote[j].segment, b->segment) ==
+				           0 &&
+				       memcmp(overlay_config(cfg)->remote[j].mac, b->mac, 6) == 0;
 			int seg = engine_segment_index(e, b->segment);
 			if (!kept && seg >= 0)
 				mac_table_delete(switch_mac_table(),
@@ -334,8 +335,8 @@ overlay_ctl_apply(struct dse_engine *e, const struct dse_config *old, const stru
 		}
 	if (shared == NULL)
 		return;
-	for (unsigned i = 0; i < cfg->overlay.nb_remote; i++) {
-		const struct dse_remote_binding *b = &cfg->overlay.remote[i];
+	for (unsigned i = 0; i < overlay_config(cfg)->nb_remote; i++) {
+		const struct dse_remote_binding *b = &overlay_config(cfg)->remote[i];
 		int seg = engine_segment_index(e, b->segment);
 		bool learned = false;
 		int t = overlay_tep_find(shared, b->tep, false, &learned);
@@ -345,17 +346,19 @@ overlay_ctl_apply(struct dse_engine *e, const struct dse_config *old, const stru
 			fprintf(stderr, "dsed: remote[%u] not installed: table full\n", i);
 	}
 	/* A new next hop or TEP address: everything is asked again. */
-	if (old == NULL || old->overlay.tep.next_hop != cfg->overlay.tep.next_hop ||
-	    old->overlay.tep.address != cfg->overlay.tep.address ||
-	    old->overlay.tep.has_next_hop_mac != cfg->overlay.tep.has_next_hop_mac ||
-	    memcmp(old->overlay.tep.next_hop_mac, cfg->overlay.tep.next_hop_mac, 6) != 0 ||
-	    strcmp(old->overlay.tep.uplink, cfg->overlay.tep.uplink) != 0) {
+	if (old == NULL || overlay_config(old)->tep.next_hop != overlay_config(cfg)->tep.next_hop ||
+	    overlay_config(old)->tep.address != overlay_config(cfg)->tep.address ||
+	    overlay_config(old)->tep.has_next_hop_mac !=
+	        overlay_config(cfg)->tep.has_next_hop_mac ||
+	    memcmp(overlay_config(old)->tep.next_hop_mac, overlay_config(cfg)->tep.next_hop_mac,
+	           6) != 0 ||
+	    strcmp(overlay_config(old)->tep.uplink, overlay_config(cfg)->tep.uplink) != 0) {
 		neigh_flush();
 		memset(&pinned, 0, sizeof(pinned));
-		if (cfg->overlay.tep.has_next_hop_mac) {
+		if (overlay_config(cfg)->tep.has_next_hop_mac) {
 			/* Pinned: resolved for good, never asked. */
 			pinned.set = true;
-			memcpy(pinned.mac, cfg->overlay.tep.next_hop_mac, 6);
+			memcpy(pinned.mac, overlay_config(cfg)->tep.next_hop_mac, 6);
 			pinned.pinned_s = dse_now_s;
 		}
 		/* The snapshot just published was built before this: the next tick rebuilds
@@ -440,10 +443,10 @@ overlay_ctl_tick(struct dse_engine *e)
 	if (ov == NULL || cfg == NULL)
 		return;
 	bool gateway = via_gateway(cfg);
-	if (cfg->overlay.tep.has_next_hop_mac) {
+	if (overlay_config(cfg)->tep.has_next_hop_mac) {
 		/* Pinned: nothing to ask. */
 	} else if (gateway) {
-		resolve(e, ov, cfg->overlay.tep.next_hop);
+		resolve(e, ov, overlay_config(cfg)->tep.next_hop);
 	}
 	for (unsigned i = 0; i < OVERLAY_MAX_TEPS; i++) {
 		uint32_t ip = __atomic_load_n(&shared->teps[i].ip, __ATOMIC_ACQUIRE);

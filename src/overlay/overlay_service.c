@@ -3,7 +3,7 @@
  * (overlay_ctl.c) and API handlers (overlay_api.c) to the registry (core/service.h).
  */
 #include "core/service.h"
-#include "mgmt/rpc/rpc.h"
+#include "rpc/rpc.h"
 #include "overlay/overlay.h"
 #include "overlay/overlay_api.h"
 

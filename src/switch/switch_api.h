@@ -5,7 +5,7 @@
 #ifndef DSE_SWITCH_SWITCH_API_H
 #define DSE_SWITCH_SWITCH_API_H
 
-#include "mgmt/rpc/rpc.h"
+#include "rpc/rpc.h"
 
 json_t *api_macs_list(json_t *params, struct rpc_error *err, void *ctx);
 json_t *api_segments_list(json_t *params, struct rpc_error *err, void *ctx);

@@ -12,6 +12,7 @@
 #include "core/engine.h"
 #include "switch/mac_table.h"
 #include "switch/switch.h"
+#include "switch/switch_config.h"
 
 static struct mac_table *macs; /* every segment's addresses */
 
@@ -40,7 +41,7 @@ int
 switch_init(struct dse_engine *e, const struct dse_config *initial)
 {
 	(void)e;
-	macs = mac_table_create(initial->mac_table_size);
+	macs = mac_table_create(switch_config(initial)->mac_table_size);
 	return macs == NULL ? -ENOMEM : 0;
 }
 
@@ -57,12 +58,12 @@ switch_check(const struct dse_engine *e, const struct dse_config *cfg,
              struct dse_config_errors *errs)
 {
 	const struct dse_config *old = e->config;
-	if (old != NULL && cfg->mac_table_size != old->mac_table_size)
+	if (old != NULL && switch_config(cfg)->mac_table_size != switch_config(old)->mac_table_size)
 		config_error(
 		    errs, 0, "switch.mac-table-size",
 		    "the MAC table size cannot change while the engine runs (running: %u); "
 		    "restart dsed",
-		    old->mac_table_size);
+		    switch_config(old)->mac_table_size);
 }
 
 int
@@ -93,20 +94,22 @@ switch_apply(struct dse_engine *e, const struct dse_config *old, const struct ds
 	/* Static MACs that went away first (those of removed segments went with the segment),
 	 * then every static MAC of the new config. */
 	if (old != NULL)
-		for (unsigned i = 0; i < old->nb_static_macs; i++) {
-			const struct dse_static_mac *sm = &old->static_macs[i];
+		for (unsigned i = 0; i < switch_config(old)->nb_static_macs; i++) {
+			const struct dse_static_mac *sm = &switch_config(old)->static_macs[i];
 			int seg = engine_segment_index(e, sm->segment);
 			if (seg < 0)
 				continue;
 			bool kept = false;
-			for (unsigned j = 0; j < cfg->nb_static_macs && !kept; j++)
-				kept = strcmp(cfg->static_macs[j].segment, sm->segment) == 0 &&
-				       memcmp(cfg->static_macs[j].mac, sm->mac, 6) == 0;
+			for (unsigned j = 0; j < switch_config(cfg)->nb_static_macs && !kept; j++)
+				kept =
+				    strcmp(switch_config(cfg)->static_macs[j].segment,
+				           sm->segment) == 0 &&
+				    memcmp(switch_config(cfg)->static_macs[j].mac, sm->mac, 6) == 0;
 			if (!kept)
 				mac_table_delete(macs, mac_key_make((uint16_t)seg, sm->mac));
 		}
-	for (unsigned i = 0; i < cfg->nb_static_macs; i++) {
-		const struct dse_static_mac *sm = &cfg->static_macs[i];
+	for (unsigned i = 0; i < switch_config(cfg)->nb_static_macs; i++) {
+		const struct dse_static_mac *sm = &switch_config(cfg)->static_macs[i];
 		int port = engine_port_index(e, sm->port);
 		int seg = engine_segment_index(e, sm->segment);
 		if (port < 0 || mac_table_add_static(macs, mac_key_make((uint16_t)seg, sm->mac),
@@ -137,10 +140,12 @@ switch_config_port_del(struct dse_config *cfg, const char *port)
 {
 	/* Static MACs pinned to the port go with it. */
 	unsigned kept = 0;
-	for (unsigned i = 0; i < cfg->nb_static_macs; i++)
-		if (strcmp(cfg->static_macs[i].port, port) != 0)
-			cfg->static_macs[kept++] = cfg->static_macs[i];
-	cfg->nb_static_macs = kept;
+	struct dse_switch_config *sw = switch_config(cfg);
+
+	for (unsigned i = 0; i < sw->nb_static_macs; i++)
+		if (strcmp(sw->static_macs[i].port, port) != 0)
+			sw->static_macs[kept++] = sw->static_macs[i];
+	sw->nb_static_macs = kept;
 }
 
 void
@@ -148,8 +153,8 @@ switch_tick(struct dse_engine *e)
 {
 	static uint32_t last_aging;
 	uint32_t now = __atomic_load_n(&dse_now_s, __ATOMIC_RELAXED);
-	if (e->config && e->config->mac_aging_s && now != last_aging) {
+	if (e->config && switch_config(e->config)->mac_aging_s && now != last_aging) {
 		last_aging = now;
-		mac_table_age(macs, now, e->config->mac_aging_s);
+		mac_table_age(macs, now, switch_config(e->config)->mac_aging_s);
 	}
 }

@@ -3,7 +3,7 @@
  * (switch_ctl.c) and API handlers (switch_api.c) to the registry (core/service.h).
  */
 #include "core/service.h"
-#include "mgmt/rpc/rpc.h"
+#include "rpc/rpc.h"
 #include "switch/switch.h"
 #include "switch/switch_api.h"
 

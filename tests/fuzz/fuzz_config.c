@@ -7,8 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mgmt/config.h"
-#include "mgmt/config_json.h"
+#include "config/config.h"
+#include "overlay/overlay_config.h"
+#include "switch/switch_config.h"
+#include "firewall/fw_config.h"
+#include "config/config_json.h"
 
 /* Clears the source lines, which legitimately differ between two texts of one config. */
 static void
@@ -18,17 +21,18 @@ clear_lines(struct dse_config *cfg)
 		cfg->segments[i].line = 0;
 	for (unsigned i = 0; i < cfg->nb_ports; i++)
 		cfg->ports[i].line = 0;
-	for (unsigned i = 0; i < cfg->nb_static_macs; i++)
-		cfg->static_macs[i].line = 0;
-	for (unsigned i = 0; i < cfg->fw.nb_groups; i++)
-		cfg->fw.groups[i].line = 0;
-	for (unsigned i = 0; i < cfg->fw.nb_sections; i++)
-		cfg->fw.sections[i].line = 0;
-	for (unsigned i = 0; i < cfg->fw.nb_rules; i++)
-		cfg->fw.rules[i].line = 0;
-	for (unsigned i = 0; i < cfg->overlay.nb_remote; i++)
-		cfg->overlay.remote[i].line = 0;
-	cfg->overlay.tep.line = cfg->overlay.tep.uplink_line = cfg->overlay.tep.next_hop_line = 0;
+	for (unsigned i = 0; i < switch_config(cfg)->nb_static_macs; i++)
+		switch_config(cfg)->static_macs[i].line = 0;
+	for (unsigned i = 0; i < fw_config(cfg)->nb_groups; i++)
+		fw_config(cfg)->groups[i].line = 0;
+	for (unsigned i = 0; i < fw_config(cfg)->nb_sections; i++)
+		fw_config(cfg)->sections[i].line = 0;
+	for (unsigned i = 0; i < fw_config(cfg)->nb_rules; i++)
+		fw_config(cfg)->rules[i].line = 0;
+	for (unsigned i = 0; i < overlay_config(cfg)->nb_remote; i++)
+		overlay_config(cfg)->remote[i].line = 0;
+	overlay_config(cfg)->tep.line = overlay_config(cfg)->tep.uplink_line =
+	    overlay_config(cfg)->tep.next_hop_line = 0;
 }
 
 /* Checks that a valid config reads back the same from its JSON form, and that this JSON read
@@ -51,6 +55,13 @@ check_round_trip(struct dse_config *cfg, struct dse_config_errors *errs)
 		clear_lines(again);
 		if (!config_equal(cfg, again))
 			abort();
+	}
+	/* A deep copy, services' parts included, equals its source. */
+	struct dse_config copy;
+	if (config_copy(&copy, cfg) == 0) {
+		if (!config_equal(&copy, cfg))
+			abort();
+		config_free(&copy);
 	}
 	free(text);
 	free(text2);

@@ -1,5 +1,5 @@
 /*
- * libFuzzer target for the management API's request handling (src/mgmt/rpc/rpc.c): every byte
+ * libFuzzer target for the management API's request handling (src/rpc/rpc.c): every byte
  * string a client can send as one request line goes through rpc_handle_request() with a small
  * method table whose handlers exercise results, field errors and notifications. The response,
  * if any, must be a JSON-RPC 2.0 response object that serializes to one line.
@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mgmt/rpc/rpc.h"
+#include "rpc/rpc.h"
 
 /* Returns its params. */
 static json_t *

@@ -1,5 +1,5 @@
 /*
- * Unit tests for the config model (src/mgmt/config.c, config_json.c): the example topology and
+ * Unit tests for the config model (src/config/config.c, config_json.c): the example topology and
  * the defaults, every validation rule with the exact line and field it must report, several
  * errors reported at once, the bounds on untrusted text, the JSON form of a config read back
  * unchanged, and a `port.add` object read from JSON and checked against a config.
@@ -16,8 +16,9 @@
 
 #include <cmocka.h>
 
-#include "mgmt/config.h"
-#include "mgmt/config_json.h"
+#include "config/config.h"
+#include "switch/switch_config.h"
+#include "config/config_json.h"
 
 /* Two segments and one port; the cases below append to it, so their lines start at 10. */
 #define BASE                                                                                       \
@@ -141,7 +142,7 @@ test_example_parses(void **state)
 	assert_int_equal(config_parse_yaml(text, len, cfg, &errs), 0);
 	assert_int_equal(errs.count, 0);
 	assert_string_equal(cfg->node_name, "host1");
-	assert_int_equal(cfg->mac_aging_s, 300);
+	assert_int_equal(switch_config(cfg)->mac_aging_s, 300);
 	assert_int_equal(cfg->nb_segments, 2);
 	assert_string_equal(cfg->segments[0].name, "web");
 	assert_int_equal(cfg->segments[0].vni, 5001);
@@ -200,11 +201,11 @@ test_defaults(void **state)
 	assert_string_equal(cfg->node_name, "dse");
 	assert_int_equal(cfg->nb_workers, 1);
 	assert_int_equal(cfg->idle_sleep_us, 0);
-	assert_int_equal(cfg->mac_table_size, 65536);
-	assert_int_equal(cfg->mac_aging_s, 300);
+	assert_int_equal(switch_config(cfg)->mac_table_size, 65536);
+	assert_int_equal(switch_config(cfg)->mac_aging_s, 300);
 	assert_int_equal(cfg->nb_segments, 0);
 	assert_int_equal(cfg->nb_ports, 0);
-	assert_int_equal(cfg->nb_static_macs, 0);
+	assert_int_equal(switch_config(cfg)->nb_static_macs, 0);
 
 	expect_valid(BASE);
 	assert_int_equal(cfg->ports[0].mtu, 1500);
@@ -245,8 +246,8 @@ test_all_fields(void **state)
 	assert_string_equal(cfg->node_name, "h-2.a");
 	assert_int_equal(cfg->nb_workers, 16);
 	assert_int_equal(cfg->idle_sleep_us, 100000);
-	assert_int_equal(cfg->mac_table_size, 1024);
-	assert_int_equal(cfg->mac_aging_s, 0);
+	assert_int_equal(switch_config(cfg)->mac_table_size, 1024);
+	assert_int_equal(switch_config(cfg)->mac_aging_s, 0);
 	assert_int_equal(cfg->ports[1].kind, DSE_PORT_DEVARGS);
 	assert_string_equal(cfg->ports[1].devargs, "net_ring0");
 	assert_string_equal(cfg->ports[1].segment, "");
@@ -516,10 +517,11 @@ test_static_macs(void **state)
 	                  "  - segment: web\n"
 	                  "    mac: 02:00:00:00:00:0b\n"
 	                  "    port: vm1\n");
-	assert_int_equal(cfg->nb_static_macs, 1);
-	assert_memory_equal(cfg->static_macs[0].mac, ((uint8_t[]){2, 0, 0, 0, 0, 0x0b}), 6);
-	assert_string_equal(cfg->static_macs[0].port, "vm1");
-	assert_int_equal(cfg->static_macs[0].line, 11);
+	assert_int_equal(switch_config(cfg)->nb_static_macs, 1);
+	assert_memory_equal(switch_config(cfg)->static_macs[0].mac,
+	                    ((uint8_t[]){2, 0, 0, 0, 0, 0x0b}), 6);
+	assert_string_equal(switch_config(cfg)->static_macs[0].port, "vm1");
+	assert_int_equal(switch_config(cfg)->static_macs[0].line, 11);
 
 	expect_one_error(BASE "static-macs:\n"
 	                      "  - segment: web\n"
@@ -573,7 +575,7 @@ test_transport_node_and_switch_ranges(void **state)
 	expect_one_error("switch:\n  mac-aging: 5\n", 2, "switch.mac-aging");
 	expect_one_error("switch:\n  mac-aging: 86401\n", 2, "switch.mac-aging");
 	expect_valid("switch:\n  mac-aging: 10\n");
-	assert_int_equal(cfg->mac_aging_s, 10);
+	assert_int_equal(switch_config(cfg)->mac_aging_s, 10);
 	expect_one_error(BASE "    mtu: 67\n", 10, "ports[0].mtu");
 	expect_one_error(BASE "    queues: 17\n", 10, "ports[0].queues");
 }
@@ -727,8 +729,8 @@ clear_lines(struct dse_config *c)
 		c->segments[i].line = 0;
 	for (unsigned i = 0; i < c->nb_ports; i++)
 		c->ports[i].line = 0;
-	for (unsigned i = 0; i < c->nb_static_macs; i++)
-		c->static_macs[i].line = 0;
+	for (unsigned i = 0; i < switch_config(c)->nb_static_macs; i++)
+		switch_config(c)->static_macs[i].line = 0;
 }
 
 static void

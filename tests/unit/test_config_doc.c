@@ -15,9 +15,11 @@
 
 #include <cmocka.h>
 
-#include "mgmt/config.h"
-#include "mgmt/config_json.h"
-#include "mgmt/schema.h"
+#include "config/config.h"
+#include "firewall/fw_config.h"
+#include "switch/switch_config.h"
+#include "config/config_json.h"
+#include "config/schema.h"
 
 static const char *doc_path;
 
@@ -161,8 +163,8 @@ test_json_text_round_trip(void **state)
 	config_free(b);
 	assert_int_equal(config_copy(b, a), 0);
 	config_free(a);
-	assert_int_equal(b->fw.nb_rules, 3);
-	assert_int_equal(b->fw.rules[2].protocol, 47);
+	assert_int_equal(fw_config(b)->nb_rules, 3);
+	assert_int_equal(fw_config(b)->rules[2].protocol, 47);
 	assert_string_equal(b->ports[1].name, "vm1");
 	free(ta);
 	free(tb);
@@ -206,6 +208,68 @@ test_assign_copies_changed_lists(void **state)
 	free(running);
 }
 
+/* The services' sections join the core ones where config.get has always written them, and the
+ * overlay's fields are the last of the core tables they join. */
+static void
+test_section_order(void **state)
+{
+	static const char *const expected[] = {
+	    "transport-node", "switch",    "segments", "ports",  "static-macs",
+	    "groups",         "conntrack", "firewall", "remote",
+	};
+	const struct schema_table *tn, *seg;
+
+	(void)state;
+	assert_int_equal(config_nb_sections, 9);
+	for (unsigned i = 0; i < 9; i++)
+		assert_string_equal(config_sections[i]->name, expected[i]);
+	tn = config_sections[0]->field->sub;
+	assert_int_equal(tn->nb_fields, 4);
+	assert_string_equal(tn->fields[3].name, "tep");
+	assert_string_equal(tn->expected, "a mapping of name, workers, idle-sleep-us, tep");
+	/* segments[].flood-teps is the overlay's field of the core segment items. */
+	seg = config_sections[2]->field->sub;
+	assert_int_equal(seg->nb_fields, 3);
+	assert_string_equal(seg->fields[2].name, "flood-teps");
+	assert_string_equal(seg->expected, "a mapping of name, vni, flood-teps");
+}
+
+/* A copy owns its services' parts and their lists; a change in a part makes it differ. */
+static void
+test_copy_owns_parts(void **state)
+{
+	static const char yaml[] =
+	    "switch: {mac-aging: 600}\n"
+	    "segments: [{name: web}]\n"
+	    "ports: [{name: a, kind: null, segment: web}]\n"
+	    "firewall:\n"
+	    "  sections: [{name: s, applied-to: [a], rules: [{id: 1, action: drop}]}]\n";
+	struct dse_config_errors errs;
+	struct dse_config *a = calloc(1, sizeof(*a)), *b = calloc(1, sizeof(*b));
+
+	(void)state;
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_int_equal(config_parse_yaml(yaml, strlen(yaml), a, &errs), 0);
+	assert_int_equal(config_copy(b, a), 0);
+	for (unsigned i = 0; i < config_nb_parts; i++) {
+		assert_non_null(b->part[i]);
+		assert_ptr_not_equal(a->part[i], b->part[i]);
+	}
+	assert_ptr_not_equal(fw_config(a)->rules, fw_config(b)->rules);
+	assert_int_equal(fw_config(b)->nb_rules, 1);
+	assert_int_equal(switch_config(b)->mac_aging_s, 600);
+	assert_true(config_equal(a, b));
+	switch_config(b)->mac_aging_s = 0;
+	assert_false(config_equal(a, b));
+	config_free(a);
+	for (unsigned i = 0; i < config_nb_parts; i++)
+		assert_null(a->part[i]);
+	config_free(b);
+	free(a);
+	free(b);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -214,6 +278,8 @@ main(int argc, char **argv)
 	    cmocka_unit_test(test_doc_check_fails_on_drift),
 	    cmocka_unit_test(test_json_text_round_trip),
 	    cmocka_unit_test(test_assign_copies_changed_lists),
+	    cmocka_unit_test(test_section_order),
+	    cmocka_unit_test(test_copy_owns_parts),
 	};
 
 	if (argc != 2) {

@@ -1,6 +1,7 @@
 /*
- * Unit tests of the firewall part of the config model (config_firewall.c): a full valid policy
- * reads back field by field, and every validation rule is reported once, at its line and field.
+ * Unit tests of the firewall part of the config model (src/firewall/fw_config.c): a full valid
+ * policy reads back field by field, and every validation rule is reported once, at its line
+ * and field.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -12,7 +13,8 @@
 
 #include <cmocka.h>
 
-#include "mgmt/config.h"
+#include "config/config.h"
+#include "firewall/fw_config.h"
 
 /* Lines 1..6: a segment and two ports every test can refer to. */
 #define BASE                                                                                       \
@@ -91,7 +93,7 @@ valid_policy(void **state)
 	if (rc)
 		print_errors();
 	assert_int_equal(rc, 0);
-	const struct dse_fw_config *fw = &cfg->fw;
+	const struct dse_fw_config *fw = fw_config(cfg);
 	assert_true(fw->enabled);
 	assert_int_equal(fw->default_action, DSE_FW_DROP);
 	assert_int_equal(fw->nb_groups, 1);

@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 """Checks the dependency rules of DESIGN.md over the include graph of src/, transitively.
 
-Each source file belongs to a part: net, core, flow, one per service (the dse_services list
-of meson.build), mgmt (the API server), config (mgmt/config* and mgmt/schema*: the config model and its schema engine), rpc
-(mgmt/rpc: the JSON-RPC library), cli, and dsed (core/main.c, the program on top). The rules:
+Each source file belongs to a part: net, config (the config model and its schema engine), rpc
+(the JSON-RPC library), flow, core, one per service (the dse_services list of meson.build), mgmt
+(the API server), cli, and dsed (core/main.c, the program on top). Dependencies go one way:
+mgmt -> core -> registry -> services, and services -> config, rpc, flow, net. The rules:
   - net reaches nothing outside net;
+  - config and rpc reach nothing but themselves and net;
   - core reaches no service, directly or through other headers (services are reached only
     through the registry; the build-generated lists are not part of src/ and are not read);
+  - core never reaches mgmt, cli or dsed; a service never mgmt or dsed (its *_cli.c uses cli);
   - graph node files (*_node.c) reach neither mgmt, rpc nor cli;
   - no circle among the parts: a part that reaches another is never reached back by it.
 Prints each violation and exits non-zero if there is one.
@@ -34,10 +37,6 @@ def part(rel):
     top = rel.split("/")[0]
     if rel == "core/main.c":
         return "dsed"  # the program: it ties mgmt and core together, above both
-    if rel.startswith("mgmt/rpc/"):
-        return "rpc"
-    if rel.startswith(("mgmt/config", "mgmt/schema")):
-        return "config"  # the config model and the schema engine that reads and writes it
     return top
 
 
@@ -84,10 +83,19 @@ for f in sorted(files):
         for inc in sorted(r):
             if part(inc) != "net":
                 bad.append(f"{f}: src/net reaches {inc} (src/net depends on nothing)")
+    if p in ("config", "rpc"):
+        for inc in sorted(r):
+            if part(inc) not in (p, "net"):
+                bad.append(f"{f}: src/{p} reaches {inc} (it sits below core and the services)")
     if p == "core":
         for inc in sorted(r):
             if part(inc) in SERVICES:
                 bad.append(f"{f}: core reaches the service header {inc}")
+    if p == "core" or p in SERVICES:
+        above = ("mgmt", "cli", "dsed") if p == "core" else ("mgmt", "dsed")
+        for inc in sorted(r):
+            if part(inc) in above:
+                bad.append(f"{f}: {p} reaches {inc} (mgmt sits above core and the services)")
     if f.endswith("_node.c"):
         for inc in sorted(r):
             if part(inc) in ("mgmt", "rpc", "cli"):

@@ -1,7 +1,7 @@
 /*
  * Unit tests for the overlay's pure parts: reading tunnel packets (src/overlay/overlay_parse.h:
  * Geneve per RFC 8926, VXLAN per RFC 7348, each malformed case under its own result) and the
- * overlay's config (src/mgmt/config_overlay.c: transport-node.tep, remote, flood-teps, with the
+ * overlay's config (src/overlay/overlay_config.c: transport-node.tep, remote, flood-teps, with the
  * line and field of every error).
  */
 #include <setjmp.h>
@@ -14,8 +14,9 @@
 
 #include <cmocka.h>
 
-#include "mgmt/config.h"
-#include "mgmt/config_json.h"
+#include "config/config.h"
+#include "overlay/overlay_config.h"
+#include "config/config_json.h"
 #include "net/checksum.h"
 #include "overlay/overlay_parse.h"
 
@@ -200,7 +201,7 @@ test_config_ok(void **state)
 	                                "    ip: 198.18.1.9\n"
 	                                "    tep: 198.19.0.3\n";
 	assert_int_equal(parse(text), 0);
-	const struct dse_tep_config *tep = &cfg->overlay.tep;
+	const struct dse_tep_config *tep = &overlay_config(cfg)->tep;
 	assert_true(tep->enabled);
 	assert_int_equal(tep->address, 0xc6130001);
 	assert_int_equal(tep->prefix_len, 24);
@@ -210,9 +211,9 @@ test_config_ok(void **state)
 	assert_int_equal(tep->encap, DSE_ENCAP_GENEVE);
 	assert_int_equal(cfg->segments[0].nb_flood_teps, 1);
 	assert_int_equal(cfg->segments[0].flood_teps[0], 0xc6130002);
-	assert_int_equal(cfg->overlay.nb_remote, 1);
-	assert_true(cfg->overlay.remote[0].has_ip);
-	assert_int_equal(cfg->overlay.remote[0].tep, 0xc6130003);
+	assert_int_equal(overlay_config(cfg)->nb_remote, 1);
+	assert_true(overlay_config(cfg)->remote[0].has_ip);
+	assert_int_equal(overlay_config(cfg)->remote[0].tep, 0xc6130003);
 }
 
 static void
@@ -266,9 +267,10 @@ clear_lines(struct dse_config *c)
 		c->segments[i].line = 0;
 	for (unsigned i = 0; i < c->nb_ports; i++)
 		c->ports[i].line = 0;
-	for (unsigned i = 0; i < c->overlay.nb_remote; i++)
-		c->overlay.remote[i].line = 0;
-	c->overlay.tep.line = c->overlay.tep.uplink_line = c->overlay.tep.next_hop_line = 0;
+	for (unsigned i = 0; i < overlay_config(c)->nb_remote; i++)
+		overlay_config(c)->remote[i].line = 0;
+	overlay_config(c)->tep.line = overlay_config(c)->tep.uplink_line =
+	    overlay_config(c)->tep.next_hop_line = 0;
 }
 
 /* config.get's JSON holds the overlay's fields, and reads back to the same config. */
@@ -322,7 +324,8 @@ test_config_json_round_trip(void **state)
 	assert_int_equal(config_parse_yaml(text, strlen(text), again, &errs), 0);
 	clear_lines(cfg);
 	clear_lines(again);
-	assert_memory_equal(&cfg->overlay.tep, &again->overlay.tep, sizeof(cfg->overlay.tep));
+	assert_memory_equal(&overlay_config(cfg)->tep, &overlay_config(again)->tep,
+	                    sizeof(overlay_config(cfg)->tep));
 	assert_true(config_equal(cfg, again));
 	free(text);
 	json_decref(json);

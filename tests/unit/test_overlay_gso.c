@@ -26,7 +26,7 @@
 
 #include "core/engine.h"
 #include "gso_ref.h"
-#include "mgmt/config.h"
+#include "config/config.h"
 #include "overlay/overlay.h"
 #include "overlay/overlay_offload.h"
 

@@ -23,7 +23,7 @@
 #include <rte_ring.h>
 
 #include "core/engine.h"
-#include "mgmt/config.h"
+#include "config/config.h"
 
 /* Ports: p0, p1 (MTU 1000) untagged on web; p2 a trunk carrying web as VLAN 100 and db as VLAN
  * 300; p3 untagged on db. */

@@ -1,5 +1,5 @@
 /*
- * Unit tests of the JSON-RPC 2.0 layer (src/mgmt/rpc): request validation and error objects as
+ * Unit tests of the JSON-RPC 2.0 layer (src/rpc): request validation and error objects as
  * the specification and docs/api.md define them, handler errors with data.errors, and a real
  * server on a temporary unix socket driven by a thread while the test talks to it with the
  * client library and with raw writes (split requests, several requests per write, the 4 MiB
@@ -23,9 +23,9 @@
 
 #include <cmocka.h>
 
-#include "mgmt/rpc/rpc.h"
-#include "mgmt/rpc/rpc_client.h"
-#include "mgmt/rpc/rpc_server.h"
+#include "rpc/rpc.h"
+#include "rpc/rpc_client.h"
+#include "rpc/rpc_server.h"
 
 /* What the test handlers saw. */
 struct test_context {

@@ -4,12 +4,12 @@
  * config_errors_to_json(). Field names are those of the YAML file, so a JSON config can be
  * applied again as it is (JSON text is YAML text).
  */
-#ifndef DSE_MGMT_CONFIG_JSON_H
-#define DSE_MGMT_CONFIG_JSON_H
+#ifndef DSE_CONFIG_CONFIG_JSON_H
+#define DSE_CONFIG_CONFIG_JSON_H
 
 #include <jansson.h>
 
-#include "mgmt/config.h"
+#include "config/config.h"
 
 /*
  * Reads a port object (the fields of a YAML `ports` entry) into *port, checking each field's
@@ -32,4 +32,4 @@ json_t *config_port_to_json(const struct dse_port_config *p);
  */
 json_t *config_errors_to_json(const struct dse_config_errors *errs);
 
-#endif /* DSE_MGMT_CONFIG_JSON_H */
+#endif /* DSE_CONFIG_CONFIG_JSON_H */

@@ -4,6 +4,7 @@
  * a range, booleans, MAC and IPv4 addresses, mappings and lists. Each records an error with the
  * value's line and field path and says what was expected.
  */
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
@@ -12,10 +13,42 @@
 
 #include <yaml.h>
 
-#include "mgmt/config_overlay.h"
 #include "net/eth.h"
-#include "mgmt/schema.h"
-#include "mgmt/schema_reader.h"
+#include "config/schema.h"
+#include "config/schema_reader.h"
+
+int
+config_parse_ipv4(const char *text, uint32_t *ip, uint8_t *prefix_len)
+{
+	char addr[INET_ADDRSTRLEN];
+	const char *slash = strchr(text, '/');
+	size_t len = slash ? (size_t)(slash - text) : strlen(text);
+	struct in_addr in;
+
+	if (len == 0 || len >= sizeof(addr) || (slash != NULL) != (prefix_len != NULL))
+		return -EINVAL;
+	memcpy(addr, text, len);
+	addr[len] = '\0';
+	if (inet_pton(AF_INET, addr, &in) != 1)
+		return -EINVAL;
+	if (prefix_len != NULL) {
+		const char *p = slash + 1;
+		unsigned n = 0;
+
+		if (*p == '\0' || strlen(p) > 2)
+			return -EINVAL;
+		for (; *p; p++) {
+			if (*p < '0' || *p > '9')
+				return -EINVAL;
+			n = n * 10 + (unsigned)(*p - '0');
+		}
+		if (n < 1 || n > 32)
+			return -EINVAL;
+		*prefix_len = (uint8_t)n;
+	}
+	*ip = ntohl(in.s_addr);
+	return 0;
+}
 
 /* How a plain scalar reads under the YAML 1.2 core schema; quoted scalars are strings. */
 enum scalar_type {

@@ -9,7 +9,7 @@
 
 #include <jansson.h>
 
-#include "mgmt/schema.h"
+#include "config/schema.h"
 #include "net/eth.h"
 
 json_t *
@@ -46,7 +46,8 @@ list_to_json(const struct schema_field *f, const void *item, const void *cfg, bo
 	json_t *list = json_array();
 
 	if (pool != NULL) {
-		array = *(const char *const *)((const char *)cfg + pool->ptr);
+		array =
+		    *(const char *const *)((const char *)schema_pool_base(pool, cfg) + pool->ptr);
 		elem = pool->elem;
 		first = (size_t)schema_load_int((const char *)item + pool->first, pool->index_sz,
 		                                false);
@@ -91,6 +92,7 @@ is_empty(const struct schema_field *f, const void *item, const void *cfg, json_t
 static json_t *
 field_value(const struct schema_field *f, const void *item, const void *cfg, bool *fail)
 {
+	item = schema_field_base(f, item, cfg);
 	const char *at = (const char *)item + f->offset;
 	bool is_signed = f->flags & SCHEMA_SIGNED;
 	long long v;

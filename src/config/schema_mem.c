@@ -2,17 +2,20 @@
  * The config's memory, driven by the schema: defaults of every field, and the heap arrays that
  * hold the config's lists (found by walking the section tables), so that a config is freed,
  * copied deeply, or made equal to another by copying only the lists that differ (a `port add`
- * replaces the ports list and leaves the rest of the running config where it is).
+ * replaces the ports list and leaves the rest of the running config where it is). The
+ * services' parts (struct config_part) are allocated with the config and owned by it; their
+ * lists are found the same way, at offsets in the part.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "mgmt/config.h"
-#include "mgmt/schema.h"
+#include "config/config.h"
+#include "config/schema.h"
 
-/* A heap array of struct dse_config. */
+/* A heap array of struct dse_config or of one of its parts. */
 struct heap_list {
+	unsigned part;    /* 1 + service id of the part holding ptr and count, or 0: the config */
 	size_t ptr;       /* offset of the array pointer */
 	size_t count;     /* offset of the count */
 	uint8_t count_sz; /* width of the count */
@@ -51,7 +54,8 @@ schema_fields_init(const struct schema_field *fields, unsigned count, void *item
 {
 	for (unsigned i = 0; i < count; i++) {
 		const struct schema_field *f = &fields[i];
-		char *at = (char *)item + f->offset;
+		/* Part fields sit in tables whose item is the config. */
+		char *at = (char *)schema_field_base(f, item, item) + f->offset;
 
 		switch (f->type) {
 		case SCHEMA_STRING:
@@ -84,39 +88,51 @@ schema_item_init(const struct schema_table *table, void *item)
 	schema_fields_init(table->fields, table->nb_fields, item);
 }
 
-void
+int
 config_init(struct dse_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
+	for (unsigned i = 0; i < config_nb_parts; i++) {
+		cfg->part[i] = calloc(1, config_parts[i]->size ? config_parts[i]->size : 1);
+		if (cfg->part[i] == NULL) {
+			config_free(cfg);
+			return -ENOMEM;
+		}
+	}
 	for (unsigned i = 0; i < config_nb_sections; i++)
 		schema_fields_init(config_sections[i]->field, 1, cfg);
+	return 0;
 }
 
 /* Adds the heap arrays found in fields (at base in the config) to lists. */
 static void
-collect(const struct schema_field *fields, unsigned count, size_t base, struct heap_list *lists,
-        unsigned *nb)
+collect(const struct schema_field *fields, unsigned count, size_t base, unsigned part,
+        struct heap_list *lists, unsigned *nb)
 {
 	for (unsigned i = 0; i < count && *nb < MAX_HEAP_LISTS; i++) {
 		const struct schema_field *f = &fields[i];
+		size_t at = f->part ? 0 : base;
+		unsigned in = f->part ? f->part : part;
 
 		if (f->type == SCHEMA_MAP)
-			collect(f->sub->fields, f->sub->nb_fields, base + f->offset, lists, nb);
+			collect(f->sub->fields, f->sub->nb_fields, at + f->offset, in, lists, nb);
 		if (f->type == SCHEMA_POOL) {
 			bool known = false;
 
 			for (unsigned j = 0; j < *nb; j++)
-				known |= lists[j].ptr == f->pool->ptr;
+				known |=
+				    lists[j].part == f->pool->part && lists[j].ptr == f->pool->ptr;
 			if (!known)
-				lists[(*nb)++] = (struct heap_list){
-				    f->pool->ptr, f->pool->count, f->pool->count_sz, f->pool->elem};
+				lists[(*nb)++] =
+				    (struct heap_list){f->pool->part, f->pool->ptr, f->pool->count,
+				                       f->pool->count_sz, f->pool->elem};
 		}
 		if (f->type != SCHEMA_LIST || (f->flags & SCHEMA_INLINE))
 			continue;
-		lists[(*nb)++] = (struct heap_list){base + f->offset, base + (size_t)f->aux,
+		lists[(*nb)++] = (struct heap_list){in, at + f->offset, at + (size_t)f->aux,
 		                                    f->count_sz, f->size};
 		/* Pools are reached from the items of a list. */
-		collect(f->sub->fields, f->sub->nb_fields, 0, lists, nb);
+		collect(f->sub->fields, f->sub->nb_fields, 0, 0, lists, nb);
 	}
 }
 
@@ -129,23 +145,36 @@ heap_lists(unsigned *nb)
 
 	if (count == 0)
 		for (unsigned i = 0; i < config_nb_sections; i++)
-			collect(config_sections[i]->field, 1, 0, lists, &count);
+			collect(config_sections[i]->field, 1, 0, 0, lists, &count);
 	*nb = count;
 	return lists;
+}
+
+/* Where list l's pointer and count are in cfg: the config or one of its parts. */
+static char *
+list_base(const struct dse_config *cfg, const struct heap_list *l)
+{
+	return l->part ? (char *)cfg->part[l->part - 1] : (char *)cfg;
 }
 
 static void **
 list_ptr(struct dse_config *cfg, const struct heap_list *l)
 {
-	return (void **)((char *)cfg + l->ptr);
+	return (void **)(list_base(cfg, l) + l->ptr);
+}
+
+static size_t
+list_count(const struct dse_config *cfg, const struct heap_list *l)
+{
+	return (size_t)schema_load_int(list_base(cfg, l) + l->count, l->count_sz, false);
 }
 
 /* A copy of src's list l (NULL when empty); *fail set when out of memory. */
 static void *
 list_dup(const struct dse_config *src, const struct heap_list *l, bool *fail)
 {
-	const void *from = *(void *const *)((const char *)src + l->ptr);
-	size_t n = (size_t)schema_load_int((const char *)src + l->count, l->count_sz, false);
+	const void *from = *(void *const *)(list_base(src, l) + l->ptr);
+	size_t n = list_count(src, l);
 	void *copy;
 
 	if (n == 0 || from == NULL)
@@ -168,9 +197,15 @@ config_free(struct dse_config *cfg)
 	if (cfg == NULL)
 		return;
 	for (unsigned i = 0; i < nb; i++) {
+		if (lists[i].part && cfg->part[lists[i].part - 1] == NULL)
+			continue;
 		free(*list_ptr(cfg, &lists[i]));
 		*list_ptr(cfg, &lists[i]) = NULL;
-		schema_store_int((char *)cfg + lists[i].count, lists[i].count_sz, 0);
+		schema_store_int(list_base(cfg, &lists[i]) + lists[i].count, lists[i].count_sz, 0);
+	}
+	for (unsigned i = 0; i < config_nb_parts; i++) {
+		free(cfg->part[i]);
+		cfg->part[i] = NULL;
 	}
 }
 
@@ -180,13 +215,36 @@ config_assign(struct dse_config *dst, const struct dse_config *src)
 	unsigned nb;
 	const struct heap_list *lists = heap_lists(&nb);
 	void *before[MAX_HEAP_LISTS];
+	void *parts[DSE_CONFIG_MAX_PARTS];
 	bool fail = false;
 
 	if (dst == src)
 		return 0;
+	/* dst keeps its own parts (allocated here if it has none) and takes src's values. */
+	for (unsigned i = 0; i < config_nb_parts; i++) {
+		parts[i] = dst->part[i];
+		if (parts[i] == NULL) {
+			parts[i] = calloc(1, config_parts[i]->size ? config_parts[i]->size : 1);
+			fail |= parts[i] == NULL;
+		}
+	}
+	if (fail) {
+		for (unsigned i = 0; i < config_nb_parts; i++)
+			if (parts[i] != dst->part[i])
+				free(parts[i]);
+		config_free(dst);
+		return -ENOMEM;
+	}
 	for (unsigned i = 0; i < nb; i++)
-		before[i] = *list_ptr(dst, &lists[i]);
+		before[i] = lists[i].part && dst->part[lists[i].part - 1] == NULL
+		                ? NULL
+		                : *list_ptr(dst, &lists[i]);
 	memcpy(dst, src, sizeof(*dst));
+	for (unsigned i = 0; i < config_nb_parts; i++) {
+		if (parts[i] != src->part[i])
+			memcpy(parts[i], src->part[i], config_parts[i]->size);
+		dst->part[i] = parts[i];
+	}
 	for (unsigned i = 0; i < nb; i++) {
 		void **p = list_ptr(dst, &lists[i]);
 
@@ -209,6 +267,35 @@ config_copy(struct dse_config *dst, const struct dse_config *src)
 	return config_assign(dst, src);
 }
 
+/* True if a and b hold the same values in the struct at offset 0 of base a / b of size bytes,
+ * the list pointers of lists (in this struct: part) left out. */
+static bool
+struct_equal(const char *a, const char *b, size_t size, unsigned part,
+             const struct heap_list *lists, unsigned nb)
+{
+	char ha[4096], hb[4096];
+	size_t done = 0;
+
+	/* Compared in windows, list pointers zeroed in each copy. */
+	while (done < size) {
+		size_t n = size - done < sizeof(ha) ? size - done : sizeof(ha);
+
+		memcpy(ha, a + done, n);
+		memcpy(hb, b + done, n);
+		for (unsigned i = 0; i < nb; i++) {
+			if (lists[i].part != part || lists[i].ptr < done ||
+			    lists[i].ptr + sizeof(void *) > done + n)
+				continue;
+			memset(ha + lists[i].ptr - done, 0, sizeof(void *));
+			memset(hb + lists[i].ptr - done, 0, sizeof(void *));
+		}
+		if (memcmp(ha, hb, n) != 0)
+			return false;
+		done += n;
+	}
+	return true;
+}
+
 bool
 config_equal(const struct dse_config *a, const struct dse_config *b)
 {
@@ -218,17 +305,17 @@ config_equal(const struct dse_config *a, const struct dse_config *b)
 
 	memcpy(&ha, a, sizeof(ha));
 	memcpy(&hb, b, sizeof(hb));
-	for (unsigned i = 0; i < nb; i++) {
-		*list_ptr(&ha, &lists[i]) = NULL;
-		*list_ptr(&hb, &lists[i]) = NULL;
-	}
-	if (memcmp(&ha, &hb, sizeof(ha)) != 0)
+	memset(ha.part, 0, sizeof(ha.part));
+	memset(hb.part, 0, sizeof(hb.part));
+	if (!struct_equal((const char *)&ha, (const char *)&hb, sizeof(ha), 0, lists, nb))
 		return false;
+	for (unsigned i = 0; i < config_nb_parts; i++)
+		if (!struct_equal(a->part[i], b->part[i], config_parts[i]->size, i + 1, lists, nb))
+			return false;
 	for (unsigned i = 0; i < nb; i++) {
-		const void *pa = *(void *const *)((const char *)a + lists[i].ptr);
-		const void *pb = *(void *const *)((const char *)b + lists[i].ptr);
-		size_t n = (size_t)schema_load_int((const char *)a + lists[i].count,
-		                                   lists[i].count_sz, false);
+		const void *pa = *(void *const *)(list_base(a, &lists[i]) + lists[i].ptr);
+		const void *pb = *(void *const *)(list_base(b, &lists[i]) + lists[i].ptr);
+		size_t n = list_count(a, &lists[i]);
 
 		if (n > 0 && memcmp(pa, pb, n * lists[i].elem) != 0)
 			return false;

@@ -12,8 +12,8 @@
 
 #include <yaml.h>
 
-#include "mgmt/schema.h"
-#include "mgmt/schema_reader.h"
+#include "config/schema.h"
+#include "config/schema_reader.h"
 
 #define FOR_EACH_PAIR(node, pair)                                                                  \
 	for (yaml_node_pair_t *pair = (node)->data.mapping.pairs.start;                            \
@@ -206,10 +206,11 @@ read_list(struct schema_reader *rd, const yaml_node_t *v, const char *path,
 	size_t n = (size_t)(v->data.sequence.items.top - v->data.sequence.items.start);
 	bool inline_array = f->flags & SCHEMA_INLINE;
 	void *inline_at = (char *)item + f->offset;
-	void **array = pool           ? (void **)((char *)cfg + pool->ptr)
+	void **array = pool           ? (void **)((char *)schema_pool_base(pool, cfg) + pool->ptr)
 	               : inline_array ? &inline_at
 	                              : (void **)((char *)item + f->offset);
-	void *count_at = pool ? (char *)cfg + pool->count : (char *)item + f->aux;
+	void *count_at =
+	    pool ? (char *)schema_pool_base(pool, cfg) + pool->count : (char *)item + f->aux;
 	size_t count_sz = pool ? pool->count_sz : f->count_sz;
 	size_t elem = pool ? pool->elem : f->size;
 	uint32_t count = load_count(count_at, count_sz), nb = 0, pos = 0;
@@ -276,6 +277,7 @@ static int
 read_field(struct schema_reader *rd, const yaml_node_t *v, const char *path,
            const struct schema_field *f, void *item, void *cfg)
 {
+	item = schema_field_base(f, item, cfg);
 	void *at = (char *)item + f->offset;
 	bool *has = f->has ? (bool *)((char *)item + f->has - 1) : NULL;
 	int rc = -1;

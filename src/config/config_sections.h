@@ -1,26 +1,22 @@
 /*
- * The config sections known to mgmt, for the files that build the section list and the parsers
- * (config_sections.c, config.c, config_port.c). A service's section is declared next to its
- * table in its own file and listed once in config_sections.c.
+ * The core config sections and the helpers the sections' checks share, for the files that
+ * build the section list and the parsers (config_sections.c, config.c, config_port.c) and the
+ * services' config files. A service's sections are declared in its own folder and reach the
+ * list through its config_part.
  */
-#ifndef DSE_MGMT_CONFIG_SECTIONS_H
-#define DSE_MGMT_CONFIG_SECTIONS_H
+#ifndef DSE_CONFIG_CONFIG_SECTIONS_H
+#define DSE_CONFIG_CONFIG_SECTIONS_H
 
-#include "mgmt/config.h"
-#include "mgmt/schema.h"
+#include "config/config.h"
+#include "config/schema.h"
 
-/* Core sections (config.c). */
+/* Core sections (config.c, config_port.c). */
 extern const struct config_section config_section_transport_node;
-extern const struct config_section config_section_switch;
 extern const struct config_section config_section_segments;
 extern const struct config_section config_section_ports;
-extern const struct config_section config_section_static_macs;
 
 /* The table of one port (config_port.c), also read alone by `port.add`. */
 extern const struct schema_table config_port_table;
-
-/* The table of one firewall rule (config_fw_rules.c), read by the firewall's sections. */
-extern const struct schema_table config_fw_rule_table;
 
 /* Checks every port of cfg against the others and the segments (config_port.c). */
 void config_check_ports(const struct dse_config *cfg, const struct schema_reader *rd,

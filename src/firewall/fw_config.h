@@ -2,14 +2,17 @@
  * The firewall part of the desired state: named groups of addresses and ports, the ordered
  * sections of rules with what they apply to, the policy default, and the connection-tracking
  * limits and timeouts. Parsed from the `groups`, `firewall` and `conntrack` fields of a config
- * by config_firewall.c; compiled into rte_acl contexts by src/firewall/fw_ctl.c.
+ * by fw_config.c and fw_config_rules.c; compiled into rte_acl contexts by src/firewall/fw_ctl.c.
  */
-#ifndef DSE_MGMT_CONFIG_FIREWALL_H
-#define DSE_MGMT_CONFIG_FIREWALL_H
+#ifndef DSE_FIREWALL_FW_CONFIG_H
+#define DSE_FIREWALL_FW_CONFIG_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "config/config.h"
+#include "core/dse_services.h"
 
 #define DSE_FW_MAX_GROUPS      256   /* groups in one config */
 #define DSE_FW_MAX_MEMBERS     4096  /* members over all groups */
@@ -138,16 +141,28 @@ struct dse_fw_config {
 	struct dse_ct_config ct;         /* conntrack */
 };
 
-struct dse_config;
+/* The firewall's part of cfg. */
+static inline struct dse_fw_config *
+fw_config(const struct dse_config *cfg)
+{
+	return cfg->part[DSE_SERVICE_FIREWALL];
+}
+
 struct dse_config_errors;
+struct schema_table;
 struct schema_reader;
 struct schema_field;
 struct config_section;
 
-/* The firewall's config sections: groups, firewall, conntrack (config_firewall.c). */
+/* The firewall's config sections: groups, firewall, conntrack (fw_config.c). */
 extern const struct config_section config_section_groups;
 extern const struct config_section config_section_firewall;
 extern const struct config_section config_section_conntrack;
+/* The firewall's part of the config (fw_config.c). */
+extern const struct config_part dse_config_firewall;
+
+/* The table of one firewall rule (fw_config_rules.c), read by the firewall's sections. */
+extern const struct schema_table config_fw_rule_table;
 
 /* Checks references once the whole config is read: groups and applied-to names resolve to
  * ports and segments, rule ids are unique, addresses of one rule agree on their family. */

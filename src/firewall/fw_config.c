@@ -3,9 +3,10 @@
  * ports), `firewall` (the policy default, log settings and ordered sections of rules, each with
  * what it applies to) and `conntrack` (table bound and per-state timeouts), as field tables.
  * Addresses follow RFC 4632 (CIDR) and RFC 4291/5952 (IPv6 text). The rules' own table and the
- * checks across sections are in config_fw_rules.c.
+ * checks across sections are in fw_config_rules.c. The firewall's part of struct dse_config
+ * (struct dse_fw_config, read with fw_config()) is declared here as dse_config_firewall.
  */
-#include "mgmt/config_firewall.h"
+#include "firewall/fw_config.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -16,9 +17,9 @@
 
 #include <jansson.h>
 
-#include "mgmt/config.h"
-#include "mgmt/config_sections.h"
-#include "mgmt/schema.h"
+#include "config/config.h"
+#include "config/config_sections.h"
+#include "config/schema.h"
 
 static const char *const action_names[] = {"allow", "drop", "reject"};
 static const char *const direction_names[] = {"both", "in", "out"};
@@ -134,10 +135,11 @@ write_member(const struct schema_field *f, const void *item, const void *cfg, bo
 static const struct schema_custom member_custom = {.read = read_member, .write = write_member};
 
 /* clang-format off */
-static const struct schema_pool members_pool = {.ptr = offsetof(struct dse_config, fw.members),
-    .count = offsetof(struct dse_config, fw.nb_members), .count_sz = 2,
+static const struct schema_pool members_pool = {.ptr = offsetof(struct dse_fw_config, members),
+    .count = offsetof(struct dse_fw_config, nb_members), .count_sz = 2,
     .elem = sizeof(struct dse_fw_member), .first = offsetof(struct dse_fw_group, first_member),
-    .nb = offsetof(struct dse_fw_group, nb_members), .index_sz = 2};
+    .nb = offsetof(struct dse_fw_group, nb_members), .index_sz = 2,
+    SCHEMA_PART(DSE_SERVICE_FIREWALL)};
 /* clang-format on */
 
 static void
@@ -150,7 +152,7 @@ group_finish(struct schema_reader *rd, const yaml_node_t *node, const char *path
 	(void)node;
 	(void)path;
 	if (!(seen & 2))
-		g->first_member = ((struct dse_config *)cfg)->fw.nb_members;
+		g->first_member = fw_config(cfg)->nb_members;
 }
 
 /* clang-format off */
@@ -177,15 +179,16 @@ static const struct schema_table group_table = {SCHEMA_FIELDS(group_fields),
 
 /* clang-format off */
 static const struct schema_field groups_field = {.name = "groups", .type = SCHEMA_LIST,
-    .offset = offsetof(struct dse_config, fw.groups), .size = sizeof(struct dse_fw_group),
-    .aux = offsetof(struct dse_config, fw.nb_groups), .count_sz = 2, .max = DSE_FW_MAX_GROUPS,
+    SCHEMA_PART(DSE_SERVICE_FIREWALL),
+    .offset = offsetof(struct dse_fw_config, groups), .size = sizeof(struct dse_fw_group),
+    .aux = offsetof(struct dse_fw_config, nb_groups), .count_sz = 2, .max = DSE_FW_MAX_GROUPS,
     .sub = &group_table, .expected = "a list of groups", .too_many = "too many groups; at most %d",
     .doc = "named sets of addresses and ports for firewall rules"};
 /* clang-format on */
 
 /* clang-format off */
 const struct config_section config_section_groups = {.name = "groups", .field = &groups_field,
-    .doc_title = "groups"};
+    .doc_title = "groups", .after = "static-macs"};
 /* clang-format on */
 
 /* applied-to: all, or port and segment names. */
@@ -257,10 +260,11 @@ static const struct schema_custom applied_to_custom = {.read = read_applied_to,
 /* clang-format on */
 
 /* clang-format off */
-static const struct schema_pool rules_pool = {.ptr = offsetof(struct dse_config, fw.rules),
-    .count = offsetof(struct dse_config, fw.nb_rules), .count_sz = 4,
+static const struct schema_pool rules_pool = {.ptr = offsetof(struct dse_fw_config, rules),
+    .count = offsetof(struct dse_fw_config, nb_rules), .count_sz = 4,
     .elem = sizeof(struct dse_fw_rule), .first = offsetof(struct dse_fw_section, first_rule),
-    .nb = offsetof(struct dse_fw_section, nb_rules), .index_sz = 4};
+    .nb = offsetof(struct dse_fw_section, nb_rules), .index_sz = 4,
+    SCHEMA_PART(DSE_SERVICE_FIREWALL)};
 /* clang-format on */
 
 /* Ties the section's rules to it. */
@@ -268,7 +272,7 @@ static void
 section_finish(struct schema_reader *rd, const yaml_node_t *node, const char *path, void *item,
                void *cfg, uint32_t seen)
 {
-	struct dse_fw_config *fw = &((struct dse_config *)cfg)->fw;
+	struct dse_fw_config *fw = fw_config(cfg);
 	struct dse_fw_section *s = item;
 
 	(void)rd;
@@ -346,14 +350,14 @@ static const struct schema_table firewall_table = {SCHEMA_FIELDS(firewall_fields
 
 /* clang-format off */
 static const struct schema_field firewall_field = {.name = "firewall", .type = SCHEMA_MAP,
-    .flags = SCHEMA_NULL_OK, .offset = offsetof(struct dse_config, fw),
-    SCHEMA_HAS(struct dse_config, fw.enabled), .sub = &firewall_table,
+    .flags = SCHEMA_NULL_OK, .offset = 0, SCHEMA_PART(DSE_SERVICE_FIREWALL),
+    SCHEMA_HAS(struct dse_fw_config, enabled), .sub = &firewall_table,
     .doc = "the distributed firewall's policy"};
 /* clang-format on */
 
 /* clang-format off */
 const struct config_section config_section_firewall = {.name = "firewall", .field = &firewall_field,
-    .doc_title = "firewall", .check = config_validate_firewall};
+    .doc_title = "firewall", .check = config_validate_firewall, .after = "conntrack"};
 /* clang-format on */
 
 #define TIMEOUT(key, member, value, what)                                                          \
@@ -397,11 +401,18 @@ static const struct schema_table conntrack_table = {SCHEMA_FIELDS(conntrack_fiel
 
 /* clang-format off */
 static const struct schema_field conntrack_field = {.name = "conntrack", .type = SCHEMA_MAP,
-    .flags = SCHEMA_NULL_OK, .offset = offsetof(struct dse_config, fw.ct), .sub = &conntrack_table,
+    .flags = SCHEMA_NULL_OK, .offset = offsetof(struct dse_fw_config, ct), .sub = &conntrack_table,
+    SCHEMA_PART(DSE_SERVICE_FIREWALL),
     .doc = "connection-tracking bound and timeouts"};
 /* clang-format on */
 
 /* clang-format off */
 const struct config_section config_section_conntrack = {.name = "conntrack",
-    .field = &conntrack_field, .doc_title = "conntrack"};
+    .field = &conntrack_field, .doc_title = "conntrack", .after = "groups"};
 /* clang-format on */
+
+static const struct config_section *const fw_sections[] = {
+    &config_section_groups, &config_section_conntrack, &config_section_firewall};
+
+const struct config_part dse_config_firewall = {.size = sizeof(struct dse_fw_config),
+    .sections = fw_sections, .nb_sections = 3};

@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mgmt/config_json.h"
-#include "mgmt/config_sections.h"
-#include "mgmt/schema.h"
+#include "config/config_json.h"
+#include "config/config_sections.h"
+#include "config/schema.h"
 
 json_t *
 config_port_to_json(const struct dse_port_config *p)

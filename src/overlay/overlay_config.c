@@ -1,8 +1,9 @@
 /*
  * The overlay's config: the field tables of transport-node.tep (this host's Geneve, RFC 8926, or
- * VXLAN, RFC 7348, tunnel endpoint), of the static remote bindings (remote) and of the segments'
- * flood-teps, and the checks of their references (uplink port, segments with a VNI, TEPs other
- * than our own) once the whole config is known.
+ * VXLAN, RFC 7348, tunnel endpoint), of the segments' flood-teps (fields the overlay adds to the
+ * core sections) and of the static remote bindings (remote), and the checks of their
+ * references (uplink port, segments with a VNI, TEPs other than our own) once the whole config
+ * is known. The overlay's part of struct dse_config is declared here as dse_config_overlay.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -12,9 +13,10 @@
 
 #include <jansson.h>
 
-#include "mgmt/config.h"
-#include "mgmt/config_overlay.h"
-#include "mgmt/schema.h"
+#include "config/config.h"
+#include "config/schema.h"
+#include "overlay/overlay_config.h"
+#include "switch/switch_config.h"
 
 #define FIELD_SIZE sizeof(((struct dse_config_error *)0)->field)
 
@@ -25,39 +27,6 @@ const char *
 config_encap_name(enum dse_encap encap)
 {
 	return encap == DSE_ENCAP_VXLAN ? "vxlan" : "geneve";
-}
-
-int
-config_parse_ipv4(const char *text, uint32_t *ip, uint8_t *prefix_len)
-{
-	char addr[INET_ADDRSTRLEN];
-	const char *slash = strchr(text, '/');
-	size_t len = slash ? (size_t)(slash - text) : strlen(text);
-	struct in_addr in;
-
-	if (len == 0 || len >= sizeof(addr) || (slash != NULL) != (prefix_len != NULL))
-		return -EINVAL;
-	memcpy(addr, text, len);
-	addr[len] = '\0';
-	if (inet_pton(AF_INET, addr, &in) != 1)
-		return -EINVAL;
-	if (prefix_len != NULL) {
-		const char *p = slash + 1;
-		unsigned n = 0;
-
-		if (*p == '\0' || strlen(p) > 2)
-			return -EINVAL;
-		for (; *p; p++) {
-			if (*p < '0' || *p > '9')
-				return -EINVAL;
-			n = n * 10 + (unsigned)(*p - '0');
-		}
-		if (n < 1 || n > 32)
-			return -EINVAL;
-		*prefix_len = (uint8_t)n;
-	}
-	*ip = ntohl(in.s_addr);
-	return 0;
 }
 
 /* Keeps the lines of the fields the checks below point at. */
@@ -108,7 +77,7 @@ static const struct schema_field tep_fields[] = {
 /* clang-format on */
 
 /* clang-format off */
-const struct schema_table config_overlay_tep_table = {SCHEMA_FIELDS(tep_fields),
+static const struct schema_table tep_table = {SCHEMA_FIELDS(tep_fields),
     .expected = "a mapping of address, uplink, next-hop, next-hop-mac, mtu, encapsulation, ttl",
     .size = sizeof(struct dse_tep_config), SCHEMA_LINE(struct dse_tep_config, line),
     .finish = tep_finish};
@@ -140,7 +109,7 @@ static const struct schema_table binding_table = {SCHEMA_FIELDS(binding_fields),
     SCHEMA_LINE(struct dse_remote_binding, line)};
 /* clang-format on */
 
-/* segments[i].flood-teps: a list of distinct TEP addresses. */
+/* segments[i].flood-teps: a list of distinct TEP addresses, kept in the core segment's struct. */
 static int
 read_flood_teps(struct schema_reader *rd, const yaml_node_t *node, const char *prefix,
                 const struct schema_field *f, void *item, void *cfg)
@@ -202,15 +171,17 @@ write_flood_teps(const struct schema_field *f, const void *item, const void *cfg
 }
 
 /* clang-format off */
-const struct schema_custom config_overlay_flood_teps = {.read = read_flood_teps,
+static const struct schema_custom flood_teps_custom = {.read = read_flood_teps,
     .write = write_flood_teps};
 /* clang-format on */
 
 bool
 config_overlay_is_uplink(const struct dse_config *cfg, const char *port_name)
 {
-	return cfg->overlay.tep.enabled && port_name[0] != '\0' &&
-	       strncmp(cfg->overlay.tep.uplink, port_name, sizeof(cfg->overlay.tep.uplink)) == 0;
+	const struct dse_tep_config *tep = &overlay_config(cfg)->tep;
+
+	return tep->enabled && port_name[0] != '\0' &&
+	       strncmp(tep->uplink, port_name, sizeof(tep->uplink)) == 0;
 }
 
 /* Checks that segment `name` exists and has a VNI; field names the reference. */
@@ -232,7 +203,7 @@ void
 config_overlay_validate(const struct dse_config *cfg, const struct schema_reader *rd,
                         struct dse_config_errors *errs)
 {
-	const struct dse_tep_config *tep = &cfg->overlay.tep;
+	const struct dse_tep_config *tep = &overlay_config(cfg)->tep;
 	char field[FIELD_SIZE];
 
 	(void)rd;
@@ -282,8 +253,11 @@ config_overlay_validate(const struct dse_config *cfg, const struct schema_reader
 				             "lists this host's own TEP address");
 	}
 
-	for (uint16_t i = 0; i < cfg->overlay.nb_remote; i++) {
-		const struct dse_remote_binding *b = &cfg->overlay.remote[i];
+	const struct dse_overlay_config *ov = overlay_config(cfg);
+	const struct dse_switch_config *sw = switch_config(cfg);
+
+	for (uint16_t i = 0; i < ov->nb_remote; i++) {
+		const struct dse_remote_binding *b = &ov->remote[i];
 
 		snprintf(field, sizeof(field), "remote[%u].segment", i);
 		if (b->segment[0] != '\0')
@@ -295,7 +269,7 @@ config_overlay_validate(const struct dse_config *cfg, const struct schema_reader
 		else if (b->tep != 0 && b->tep == tep->address)
 			config_error(errs, b->line, field, "is this host's own TEP address");
 		for (uint16_t j = 0; j < i; j++) {
-			const struct dse_remote_binding *o = &cfg->overlay.remote[j];
+			const struct dse_remote_binding *o = &ov->remote[j];
 
 			if (memcmp(o->mac, b->mac, 6) == 0 && strcmp(o->segment, b->segment) == 0) {
 				snprintf(field, sizeof(field), "remote[%u].mac", i);
@@ -306,14 +280,14 @@ config_overlay_validate(const struct dse_config *cfg, const struct schema_reader
 				break;
 			}
 		}
-		for (uint16_t j = 0; j < cfg->nb_static_macs; j++)
-			if (memcmp(cfg->static_macs[j].mac, b->mac, 6) == 0 &&
-			    strcmp(cfg->static_macs[j].segment, b->segment) == 0) {
+		for (uint16_t j = 0; j < sw->nb_static_macs; j++)
+			if (memcmp(sw->static_macs[j].mac, b->mac, 6) == 0 &&
+			    strcmp(sw->static_macs[j].segment, b->segment) == 0) {
 				snprintf(field, sizeof(field), "remote[%u].mac", i);
 				config_error(
 				    errs, b->line, field,
 				    "this MAC is also a static MAC of a local port (line %d)",
-				    cfg->static_macs[j].line);
+				    sw->static_macs[j].line);
 				break;
 			}
 	}
@@ -321,9 +295,10 @@ config_overlay_validate(const struct dse_config *cfg, const struct schema_reader
 
 /* clang-format off */
 static const struct schema_field remote_field = {.name = "remote", .type = SCHEMA_LIST,
-    .flags = SCHEMA_OMIT_EMPTY, .offset = offsetof(struct dse_config, overlay.remote),
+    .flags = SCHEMA_OMIT_EMPTY, .offset = offsetof(struct dse_overlay_config, remote),
+    SCHEMA_PART(DSE_SERVICE_OVERLAY),
     .size = sizeof(struct dse_remote_binding),
-    .aux = offsetof(struct dse_config, overlay.nb_remote), .count_sz = 2, .max = DSE_MAX_REMOTE,
+    .aux = offsetof(struct dse_overlay_config, nb_remote), .count_sz = 2, .max = DSE_MAX_REMOTE,
     .sub = &binding_table, .expected = "a list of remote bindings",
     .too_many = "too many remote bindings; at most %d",
     .doc = "static remote bindings: workload MACs behind remote TEPs"};
@@ -333,3 +308,39 @@ static const struct schema_field remote_field = {.name = "remote", .type = SCHEM
 const struct config_section config_section_remote = {.name = "remote", .field = &remote_field,
     .doc_title = "remote", .check = config_overlay_validate};
 /* clang-format on */
+
+/* clang-format off */
+static const struct schema_field tep_field = {.name = "tep", .type = SCHEMA_MAP,
+    SCHEMA_PART(DSE_SERVICE_OVERLAY), .offset = offsetof(struct dse_overlay_config, tep),
+    SCHEMA_HAS(struct dse_overlay_config, tep.enabled), .doc_default = "none",
+    .sub = &tep_table, .doc = "this host's tunnel endpoint (`tep` below)"};
+/* clang-format on */
+
+/* transport-node.tep: a field of the core section. */
+static const struct config_section tep_section = {.name = "tep",
+                                                  .field = &tep_field,
+                                                  .doc_title = "transport-node.tep",
+                                                  .parent = "transport-node"};
+
+/* clang-format off */
+static const struct schema_field flood_teps_field = {.name = "flood-teps", .type = SCHEMA_CUSTOM,
+    .flags = SCHEMA_OMIT_EMPTY, SCHEMA_AT(struct dse_segment_config, flood_teps),
+    .custom = &flood_teps_custom, .doc_type = "list of IPv4", .doc_default = "empty",
+    .doc_range = "at most 16; needs `transport-node.tep` and `vni`",
+    .doc_example = "[198.19.0.2]",
+    .doc = "remote TEPs that get the segment's broadcast, unknown and multicast frames"};
+/* clang-format on */
+
+/* segments[].flood-teps: a field of the core section's items. */
+static const struct config_section flood_teps_section = {.name = "flood-teps",
+                                                         .field = &flood_teps_field,
+                                                         .doc_title = "segments.flood-teps",
+                                                         .parent = "segments"};
+
+static const struct config_section *const overlay_sections[] = {&tep_section, &flood_teps_section,
+                                                                &config_section_remote};
+
+const struct config_part dse_config_overlay = {.size = sizeof(struct dse_overlay_config),
+                                               .sections = overlay_sections,
+                                               .nb_sections = 3,
+                                               .port_is_own = config_overlay_is_uplink};

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mgmt/schema.h"
+#include "config/schema.h"
 
 static const char *
 type_text(const struct schema_field *f)

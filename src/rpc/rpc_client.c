@@ -13,7 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "mgmt/rpc/rpc_client.h"
+#include "rpc/rpc_client.h"
 
 /* A connection to one server. */
 struct rpc_client {

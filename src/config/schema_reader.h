@@ -4,8 +4,8 @@
  * remembers the line of every value read, by field path, so the hand-written checks that run
  * after reading can point at the right line.
  */
-#ifndef DSE_MGMT_SCHEMA_READER_H
-#define DSE_MGMT_SCHEMA_READER_H
+#ifndef DSE_CONFIG_SCHEMA_READER_H
+#define DSE_CONFIG_SCHEMA_READER_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -13,7 +13,7 @@
 
 #include <yaml.h>
 
-#include "mgmt/config.h"
+#include "config/config.h"
 
 #define SCHEMA_PATH_SIZE sizeof(((struct dse_config_error *)0)->field)
 

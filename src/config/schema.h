@@ -7,8 +7,8 @@
  * shows (references between sections, uniqueness) is checked by hand-written functions next to
  * each section's table.
  */
-#ifndef DSE_MGMT_SCHEMA_H
-#define DSE_MGMT_SCHEMA_H
+#ifndef DSE_CONFIG_SCHEMA_H
+#define DSE_CONFIG_SCHEMA_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -18,7 +18,7 @@
 #include <jansson.h>
 #include <yaml.h>
 
-#include "mgmt/config.h"
+#include "config/config.h"
 
 /* What a field holds and how it is written in YAML. */
 enum schema_type {
@@ -73,6 +73,8 @@ struct schema_pool {
 	size_t first;     /* offset in the owning item of its first index (uint16_t or uint32_t) */
 	size_t nb;        /* offset in the owning item of its count (same width as first) */
 	uint8_t index_sz; /* width of first and nb */
+	uint8_t part;     /* 1 + id of the service whose config part holds the array (ptr and
+	                     count are then offsets in that part), or 0 */
 };
 
 /* A mapping: its fields, in the order they are written (JSON, docs). */
@@ -116,6 +118,9 @@ struct schema_field {
 	const char *doc_range;              /* docs: range column (NULL: derived) */
 	const char *doc_example;            /* docs: an example value */
 	const char *doc;                    /* docs: one line saying what it is for */
+	uint8_t part; /* 1 + id of the service whose config part holds the value (offset, aux and
+	                 has are then offsets in that part; only in tables whose item is the
+	                 config), or 0: the value is in the item */
 };
 
 /* Where a field's value is: .offset and .size of member m of struct type st. */
@@ -123,6 +128,22 @@ struct schema_field {
 #define SCHEMA_HAS(st, m)    .has = (long)offsetof(st, m) + 1
 #define SCHEMA_LINE(st, m)   .line = (long)offsetof(st, m) + 1
 #define SCHEMA_FIELDS(array) (array), (unsigned)(sizeof(array) / sizeof((array)[0]))
+/* The value is in the config part of service id (its DSE_SERVICE_* id). */
+#define SCHEMA_PART(id) .part = (uint8_t)((id) + 1)
+
+/* Where the values of field f of item are: item, or the service's part of cfg. */
+static inline void *
+schema_field_base(const struct schema_field *f, const void *item, const void *cfg)
+{
+	return f->part ? ((const struct dse_config *)cfg)->part[f->part - 1] : (void *)item;
+}
+
+/* Where the array and count of pool are in cfg: the config, or the service's part of it. */
+static inline void *
+schema_pool_base(const struct schema_pool *pool, const void *cfg)
+{
+	return pool->part ? ((const struct dse_config *)cfg)->part[pool->part - 1] : (void *)cfg;
+}
 
 /* A top-level config section: a key of the config file and the code that owns it. */
 struct config_section {
@@ -132,11 +153,36 @@ struct config_section {
 	/* Checks what no single field shows, once the whole config is read (may be NULL). */
 	void (*check)(const struct dse_config *cfg, const struct schema_reader *rd,
 	              struct dse_config_errors *errs);
+	/* A service's section: written after the section of this name when the list is
+	 * assembled (NULL, or a section not known yet: at the end), so adding a service keeps
+	 * the order of the others. */
+	const char *after;
+	/* A service's field of a core section (transport-node.tep; segments[].flood-teps in
+	 * the items of a list): the section named parent gets field as the last field of its
+	 * table instead of a top-level key. */
+	const char *parent;
 };
 
-/* The sections of a config in the order they are written (config_sections.c). */
-extern const struct config_section *const config_sections[];
-extern const unsigned config_nb_sections;
+/* A service's part of the config: the struct its sections fill, which struct dse_config
+ * holds as an opaque pointer (part[service id]), and its sections. Each service defines
+ * dse_config_<name> in its folder; the table of them is generated from the service list. */
+struct config_part {
+	size_t size; /* bytes of the part's struct, allocated with every config */
+	const struct config_section *const *sections; /* its sections, in order */
+	unsigned nb_sections;
+	/* True if the service takes port for itself so that it carries no segment (the
+	 * overlay's uplink); may be NULL. */
+	bool (*port_is_own)(const struct dse_config *cfg, const char *port);
+};
+
+/* The services' parts, by service id (generated: config_parts.c). */
+extern const struct config_part *const config_parts[];
+extern const unsigned config_nb_parts;
+
+/* The sections of a config in the order they are written, the services' merged in
+ * (config_sections.c, assembled at start). */
+extern const struct config_section *config_sections[];
+extern unsigned config_nb_sections;
 
 /* --- The reader (schema_yaml.c) --- */
 

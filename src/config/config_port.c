@@ -9,9 +9,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "mgmt/config.h"
-#include "mgmt/config_sections.h"
-#include "mgmt/schema.h"
+#include "config/config.h"
+#include "config/config_sections.h"
+#include "config/schema.h"
 
 #define IFACE_NAME_MAX 15 /* kernel interface names: IFNAMSIZ without the NUL */
 #define FIELD_SIZE     sizeof(((struct dse_config_error *)0)->field)
@@ -420,8 +420,14 @@ validate_port_source(const struct dse_config *cfg, uint16_t nb_earlier,
 	char message[160];
 
 	validate_port_kind(port, prefix, src, errs);
-	/* The overlay's uplink carries the underlay, not a segment (config_overlay.c). */
-	if (!config_overlay_is_uplink(cfg, port->name))
+	/* A port a service takes for itself (the overlay's uplink carries the underlay) is on no
+	 * segment. */
+	bool own = false;
+
+	for (unsigned i = 0; i < config_nb_parts && !own; i++)
+		own = config_parts[i]->port_is_own != NULL &&
+		      config_parts[i]->port_is_own(cfg, port->name);
+	if (!own)
 		validate_port_segments(cfg, port, prefix, src, errs);
 
 	for (uint16_t j = 0; j < nb_earlier && j < DSE_MAX_PORTS; j++) {

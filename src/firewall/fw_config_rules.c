@@ -13,9 +13,10 @@
 
 #include <jansson.h>
 
-#include "mgmt/config.h"
-#include "mgmt/config_sections.h"
-#include "mgmt/schema.h"
+#include "config/config.h"
+#include "config/config_sections.h"
+#include "config/schema.h"
+#include "firewall/fw_config.h"
 
 #define FIELD_SIZE sizeof(((struct dse_config_error *)0)->field)
 
@@ -64,7 +65,7 @@ static int
 read_addr(struct schema_reader *rd, const yaml_node_t *node, const char *path,
           const struct schema_field *f, void *item, void *cfg)
 {
-	struct dse_fw_config *fw = &((struct dse_config *)cfg)->fw;
+	struct dse_fw_config *fw = fw_config(cfg);
 	struct dse_fw_rule *r = item;
 	struct dse_fw_addr *a = (struct dse_fw_addr *)((char *)item + f->offset);
 	struct pending_names *pn = pending_at((uint32_t)(r - fw->rules));
@@ -101,7 +102,7 @@ read_addr(struct schema_reader *rd, const yaml_node_t *node, const char *path,
 static json_t *
 write_addr(const struct schema_field *f, const void *item, const void *cfg, bool *fail)
 {
-	const struct dse_fw_config *fw = &((const struct dse_config *)cfg)->fw;
+	const struct dse_fw_config *fw = fw_config(cfg);
 	const struct dse_fw_addr *a = (const void *)((const char *)item + f->offset);
 	char text[64];
 	json_t *v;
@@ -435,7 +436,7 @@ config_validate_firewall(const struct dse_config *cfg, const struct schema_reade
                          struct dse_config_errors *errs)
 {
 	/* Resolution writes group indexes and families; the config being validated is ours. */
-	struct dse_fw_config *fw = (struct dse_fw_config *)&cfg->fw;
+	struct dse_fw_config *fw = fw_config(cfg);
 	char field[FIELD_SIZE];
 
 	config_check_unique_names(errs, NULL, "group", "groups", fw->groups, sizeof(fw->groups[0]),

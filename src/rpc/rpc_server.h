@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-#include "mgmt/rpc/rpc.h"
+#include "rpc/rpc.h"
 
 #define RPC_SERVER_MAX_CLIENTS 64 /* connections served at once; more are closed on accept */
 

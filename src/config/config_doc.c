@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mgmt/schema.h"
+#include "config/schema.h"
 
 /* Reads a whole file into a NUL-terminated buffer, or NULL. */
 static char *

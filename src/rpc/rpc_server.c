@@ -19,7 +19,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "mgmt/rpc/rpc_server.h"
+#include "rpc/rpc_server.h"
 
 #define RPC_SERVER_READ_CHUNK     (64u * 1024) /* bytes asked of one read() */
 #define RPC_SERVER_READS_PER_TURN 8            /* reads per client per event, for fairness */

@@ -1,9 +1,9 @@
 /*
- * The config model's core sections and entry points: the field tables of transport-node,
- * switch, segments and static-macs, the checks across them (unique names and VNIs, references
- * that resolve), and config_parse_yaml(), which reads a text with every section's table
- * (schema_yaml.c) and then runs every section's checks. Every problem is collected with its
- * 1-based line and field path, so a user fixes a file in one pass.
+ * The config model's core sections and entry points: the field tables of transport-node and
+ * segments, the checks across them (unique names and VNIs, references that resolve), and
+ * config_parse_yaml(), which reads a text with every section's table (schema_yaml.c) and then runs
+ * every section's checks. Every problem is collected with its 1-based line and field path, so a
+ * user fixes a file in one pass.
  */
 #include <errno.h>
 #include <limits.h>
@@ -13,10 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mgmt/config.h"
-#include "mgmt/config_overlay.h"
-#include "mgmt/config_sections.h"
-#include "mgmt/schema.h"
+#include "config/config.h"
+#include "config/config_sections.h"
+#include "config/schema.h"
 
 #define FIELD_SIZE sizeof(((struct dse_config_error *)0)->field)
 
@@ -111,15 +110,12 @@ static const struct schema_field transport_node_fields[] = {
     {.name = "idle-sleep-us", .type = SCHEMA_UINT, SCHEMA_AT(struct dse_config, idle_sleep_us),
      .min = 0, .max = 100000, .doc_example = "50",
      .doc = "microseconds an idle worker sleeps before its next round (0: pure polling)"},
-    {.name = "tep", .type = SCHEMA_MAP, .offset = offsetof(struct dse_config, overlay.tep),
-     SCHEMA_HAS(struct dse_config, overlay.tep.enabled), .doc_default = "none",
-     .sub = &config_overlay_tep_table, .doc = "this host's tunnel endpoint (`tep` below)"},
 };
 /* clang-format on */
 
 /* clang-format off */
 static const struct schema_table transport_node_table = {SCHEMA_FIELDS(transport_node_fields),
-    .expected = "a mapping of name, workers, idle-sleep-us, tep",
+    .expected = "a mapping of name, workers, idle-sleep-us",
     .size = sizeof(struct dse_config)};
 /* clang-format on */
 
@@ -135,34 +131,6 @@ const struct config_section config_section_transport_node = {.name = "transport-
 /* clang-format on */
 
 /* clang-format off */
-static const struct schema_field switch_fields[] = {
-    {.name = "mac-table-size", .type = SCHEMA_UINT, SCHEMA_AT(struct dse_config, mac_table_size),
-     .min = 1024, .max = 16777216, .def = 65536, .doc_example = "131072",
-     .doc = "entries of the MAC table, learned and static"},
-    {.name = "mac-aging", .type = SCHEMA_UINT, SCHEMA_AT(struct dse_config, mac_aging_s), .min = 0,
-     .max = 86400, .low = 10, .def = 300, .expected = "0 (never age) or an integer 10..86400",
-     .doc_type = "integer (seconds)", .doc_range = "0, or 10..86400", .doc_example = "600",
-     .doc = "seconds before an unseen learned address is forgotten (0: never)"},
-};
-/* clang-format on */
-
-/* clang-format off */
-static const struct schema_table switch_table = {SCHEMA_FIELDS(switch_fields),
-    .expected = "a mapping of mac-table-size, mac-aging", .size = sizeof(struct dse_config)};
-/* clang-format on */
-
-/* clang-format off */
-static const struct schema_field switch_field = {.name = "switch", .type = SCHEMA_MAP,
-    .flags = SCHEMA_NULL_OK, .sub = &switch_table,
-    .doc = "the MAC learning table shared by all segments"};
-/* clang-format on */
-
-/* clang-format off */
-const struct config_section config_section_switch = {.name = "switch", .field = &switch_field,
-    .doc_title = "switch"};
-/* clang-format on */
-
-/* clang-format off */
 static const struct schema_field segment_fields[] = {
     {.name = "name", .type = SCHEMA_NAME, .flags = SCHEMA_REQUIRED,
      SCHEMA_AT(struct dse_segment_config, name), .missing = "a segment name",
@@ -172,17 +140,12 @@ static const struct schema_field segment_fields[] = {
      SCHEMA_AT(struct dse_segment_config, vni), .min = 1, .max = 16777215, .doc_default = "none",
      .doc_range = "1..16777215, unique among segments", .doc_example = "5001",
      .doc = "virtual network id that carries the segment between hosts"},
-    {.name = "flood-teps", .type = SCHEMA_CUSTOM, .flags = SCHEMA_OMIT_EMPTY,
-     SCHEMA_AT(struct dse_segment_config, flood_teps), .custom = &config_overlay_flood_teps,
-     .doc_type = "list of IPv4", .doc_default = "empty",
-     .doc_range = "at most 16; needs `transport-node.tep` and `vni`", .doc_example = "[198.19.0.2]",
-     .doc = "remote TEPs that get the segment's broadcast, unknown and multicast frames"},
 };
 /* clang-format on */
 
 /* clang-format off */
 static const struct schema_table segment_table = {SCHEMA_FIELDS(segment_fields),
-    .expected = "a mapping of name, vni, flood-teps", .size = sizeof(struct dse_segment_config),
+    .expected = "a mapping of name, vni", .size = sizeof(struct dse_segment_config),
     SCHEMA_LINE(struct dse_segment_config, line)};
 /* clang-format on */
 
@@ -248,85 +211,6 @@ const struct config_section config_section_segments = {.name = "segments", .fiel
     .doc_title = "segments", .check = check_segments};
 /* clang-format on */
 
-/* clang-format off */
-static const struct schema_field static_mac_fields[] = {
-    {.name = "segment", .type = SCHEMA_NAME, .flags = SCHEMA_REQUIRED,
-     SCHEMA_AT(struct dse_static_mac, segment), .missing = "a segment name",
-     .doc_range = "an existing segment", .doc_example = "web", .doc = "segment of the address"},
-    {.name = "mac", .type = SCHEMA_MAC, .flags = SCHEMA_REQUIRED,
-     SCHEMA_AT(struct dse_static_mac, mac), .missing = "a unicast MAC address",
-     .doc_range = "unicast, unique within the segment", .doc_example = "02:00:00:00:00:0b",
-     .doc = "the pinned address"},
-    {.name = "port", .type = SCHEMA_NAME, .flags = SCHEMA_REQUIRED,
-     SCHEMA_AT(struct dse_static_mac, port), .missing = "a port name",
-     .doc_range = "an existing port that carries the segment (untagged or by a VLAN)",
-     .doc_example = "vm1", .doc = "port the address is pinned to"},
-};
-/* clang-format on */
-
-/* clang-format off */
-static const struct schema_table static_mac_table = {SCHEMA_FIELDS(static_mac_fields),
-    .expected = "a mapping of segment, mac, port", .size = sizeof(struct dse_static_mac),
-    SCHEMA_LINE(struct dse_static_mac, line)};
-/* clang-format on */
-
-static void
-check_static_macs(const struct dse_config *cfg, const struct schema_reader *rd,
-                  struct dse_config_errors *errs)
-{
-	char field[FIELD_SIZE];
-
-	for (uint16_t i = 0; i < cfg->nb_static_macs; i++) {
-		const struct dse_static_mac *entry = &cfg->static_macs[i];
-		int port_index = config_find_port(cfg, entry->port);
-		bool segment_known = config_find_segment(cfg, entry->segment) >= 0;
-
-		if (entry->segment[0] != '\0' && !segment_known) {
-			snprintf(field, sizeof(field), "static-macs[%u].segment", i);
-			config_error(errs, schema_line(rd, field), field, "unknown segment \"%s\"",
-			             entry->segment);
-		}
-		snprintf(field, sizeof(field), "static-macs[%u].port", i);
-		if (entry->port[0] != '\0' && port_index < 0)
-			config_error(errs, schema_line(rd, field), field, "unknown port \"%s\"",
-			             entry->port);
-		else if (port_index >= 0 && segment_known &&
-		         !config_port_carries_segment(&cfg->ports[port_index], entry->segment))
-			config_error(errs, schema_line(rd, field), field,
-			             "port \"%s\" does not carry segment \"%s\" (neither untagged "
-			             "nor by a vlan)",
-			             entry->port, entry->segment);
-		if (!schema_mac_is_unicast(entry->mac) || entry->segment[0] == '\0')
-			continue;
-		for (uint16_t j = 0; j < i; j++) {
-			const struct dse_static_mac *other = &cfg->static_macs[j];
-
-			if (memcmp(other->mac, entry->mac, 6) == 0 &&
-			    strcmp(other->segment, entry->segment) == 0) {
-				snprintf(field, sizeof(field), "static-macs[%u].mac", i);
-				config_error(errs, schema_line(rd, field), field,
-				             "duplicate static MAC in segment \"%s\" (first at "
-				             "line %d)",
-				             entry->segment, other->line);
-				break;
-			}
-		}
-	}
-}
-
-/* clang-format off */
-static const struct schema_field static_macs_field = {.name = "static-macs", .type = SCHEMA_LIST,
-    .offset = offsetof(struct dse_config, static_macs), .size = sizeof(struct dse_static_mac),
-    .aux = offsetof(struct dse_config, nb_static_macs), .count_sz = 2, .max = DSE_MAX_STATIC_MACS,
-    .sub = &static_mac_table, .expected = "a list of static MAC entries",
-    .too_many = "too many static MAC entries; at most %d", .doc = "MAC addresses pinned to ports"};
-/* clang-format on */
-
-/* clang-format off */
-const struct config_section config_section_static_macs = {.name = "static-macs",
-    .field = &static_macs_field, .doc_title = "static-macs", .check = check_static_macs};
-/* clang-format on */
-
 void
 config_errors_sort(struct dse_config_errors *errs)
 {
@@ -357,16 +241,27 @@ config_parse_yaml(const char *text, size_t len, struct dse_config *cfg,
 
 	errs->count = 0;
 	config_free(cfg);
-	config_init(cfg);
+	if (config_init(cfg) < 0) {
+		config_error(errs, 0, "", "out of memory");
+		return -ENOMEM;
+	}
 	rd = schema_read_config(text, len, cfg, errs);
 	if (rd == NULL) {
+		/* Left empty but whole: the services' parts stay for their accessors. */
 		config_free(cfg);
+		config_init(cfg);
 		return errs->count > 0 && strstr(errs->e[0].message, "out of memory") ? -ENOMEM
 		                                                                      : -EINVAL;
 	}
 	for (unsigned i = 0; i < config_nb_sections; i++)
 		if (config_sections[i]->check != NULL)
 			config_sections[i]->check(cfg, rd, errs);
+	/* A service's field of a core section is checked by its own section's check. */
+	for (unsigned p = 0; p < config_nb_parts; p++)
+		for (unsigned i = 0; i < config_parts[p]->nb_sections; i++)
+			if (config_parts[p]->sections[i]->parent != NULL &&
+			    config_parts[p]->sections[i]->check != NULL)
+				config_parts[p]->sections[i]->check(cfg, rd, errs);
 	config_errors_sort(errs);
 	schema_reader_free(rd);
 	return errs->count > 0 ? -EINVAL : 0;

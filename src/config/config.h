@@ -4,24 +4,23 @@
  * struct dse_config, or into a list of errors each naming the line and the field; nothing here
  * touches DPDK, so the parser is unit-tested and fuzzed on its own.
  */
-#ifndef DSE_MGMT_CONFIG_H
-#define DSE_MGMT_CONFIG_H
+#ifndef DSE_CONFIG_CONFIG_H
+#define DSE_CONFIG_CONFIG_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "mgmt/config_firewall.h"
-
-#define DSE_NAME_MAX        32   /* port, segment and node names, including the NUL */
-#define DSE_PATH_MAX        108  /* socket paths: fits sockaddr_un.sun_path */
-#define DSE_DEVARGS_MAX     256  /* free-form DPDK devargs */
-#define DSE_MAX_SEGMENTS    256  /* segments in one config */
-#define DSE_MAX_PORTS       64   /* ports in one engine */
-#define DSE_MAX_VLANS       64   /* VLAN-to-segment mappings on one port */
-#define DSE_MAX_STATIC_MACS 1024 /* static MAC entries in one config */
-#define DSE_MAX_WORKERS     16   /* worker lcores */
-#define DSE_MAX_QUEUES      16   /* queues per port */
+#define DSE_NAME_MAX         32  /* port, segment and node names, including the NUL */
+#define DSE_PATH_MAX         108 /* socket paths: fits sockaddr_un.sun_path */
+#define DSE_DEVARGS_MAX      256 /* free-form DPDK devargs */
+#define DSE_MAX_SEGMENTS     256 /* segments in one config */
+#define DSE_MAX_PORTS        64  /* ports in one engine */
+#define DSE_MAX_VLANS        64  /* VLAN-to-segment mappings on one port */
+#define DSE_MAX_WORKERS      16  /* worker lcores */
+#define DSE_MAX_QUEUES       16  /* queues per port */
+#define DSE_MAX_FLOOD_TEPS   16  /* flood-teps of one segment */
+#define DSE_CONFIG_MAX_PARTS 8   /* services with a part of the config */
 
 /* How a port attaches its workload (DESIGN.md: shared-memory or kernel ports), or a
  * benchmark/offline device. */
@@ -66,8 +65,6 @@ struct dse_port_config {
 	int line; /* line of this port in the source text (0 if none) */
 };
 
-#include "mgmt/config_overlay.h"
-
 /* A broadcast domain. */
 struct dse_segment_config {
 	char name[DSE_NAME_MAX]; /* unique segment name */
@@ -79,14 +76,6 @@ struct dse_segment_config {
 	                                            and multicast frames */
 };
 
-/* A MAC address pinned to a port of a segment; never aged, never moved by learning. */
-struct dse_static_mac {
-	char segment[DSE_NAME_MAX]; /* segment name */
-	uint8_t mac[6];             /* unicast MAC address */
-	char port[DSE_NAME_MAX];    /* port name */
-	int line;                   /* line in the source text */
-};
-
 /* The whole desired state of one engine. Its lists are heap arrays sized by what they hold:
  * release them with config_free(), copy a config with config_copy(). */
 struct dse_config {
@@ -95,16 +84,14 @@ struct dse_config {
 	                                 while the engine runs */
 	uint32_t idle_sleep_us;       /* transport-node.idle-sleep-us: a worker whose whole poll
 	                                 round found nothing sleeps this long (0 = pure polling) */
-	uint32_t mac_table_size;      /* switch.mac-table-size: entries (default 65536) */
-	uint32_t mac_aging_s;         /* switch.mac-aging: seconds (default 300) */
 	uint16_t nb_segments;         /* entries in segments */
 	struct dse_segment_config *segments; /* heap array, at most DSE_MAX_SEGMENTS */
 	uint16_t nb_ports;                   /* entries in ports */
 	struct dse_port_config *ports;       /* heap array, at most DSE_MAX_PORTS */
-	uint16_t nb_static_macs;             /* entries in static_macs */
-	struct dse_static_mac *static_macs;  /* heap array, at most DSE_MAX_STATIC_MACS */
-	struct dse_fw_config fw;             /* groups, firewall, conntrack (config_firewall.h) */
-	struct dse_overlay_config overlay;   /* transport-node.tep and remote (config_overlay.h) */
+	/* Each service's part, by service id: a struct of the service's own (its folder's
+	 * <name>_config.h, read through its accessor, e.g. fw_config()), sized and filled by
+	 * its config_part; allocated with the config. */
+	void *part[DSE_CONFIG_MAX_PARTS];
 };
 
 /* One problem found in a config: where it is and what was expected. */
@@ -139,11 +126,12 @@ int config_parse_yaml(const char *text, size_t len, struct dse_config *cfg,
 int config_validate_port(const struct dse_config *cfg, const struct dse_port_config *port,
                          const char *field_prefix, struct dse_config_errors *errs);
 
-/* Sets *cfg to the defaults of an empty config (which owns no memory yet). */
-void config_init(struct dse_config *cfg);
+/* Sets *cfg (which owns no memory yet) to the defaults of an empty config, its services' parts
+ * allocated. Returns 0 or -ENOMEM (cfg empty). */
+int config_init(struct dse_config *cfg);
 
-/* Frees the lists of cfg and leaves it empty (counts 0); accepts NULL. cfg itself is not
- * freed. */
+/* Frees the lists and parts of cfg and leaves it empty (counts 0, no parts); accepts NULL.
+ * cfg itself is not freed. */
 void config_free(struct dse_config *cfg);
 
 /* True if a and b hold the same values (lists compared by content, not by address). */
@@ -171,6 +159,10 @@ void config_port_init(struct dse_port_config *port);
 int config_parse_port_yaml(const char *text, size_t len, struct dse_port_config *port,
                            const char *field_prefix, bool with_lines,
                            struct dse_config_errors *errs);
+
+/* Parses "a.b.c.d" into *ip (host order). With prefix_len non-NULL, "a.b.c.d/n" is required.
+ * Returns 0 or -EINVAL. */
+int config_parse_ipv4(const char *text, uint32_t *ip, uint8_t *prefix_len);
 
 /* Returns true if name is 1..31 characters from [A-Za-z0-9_.-] (port, segment, node names). */
 bool config_name_is_valid(const char *name);

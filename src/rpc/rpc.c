@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "mgmt/rpc/rpc.h"
+#include "rpc/rpc.h"
 
 /*
  * Returns a JSON string for text that may have been cut in the middle of a UTF-8 sequence by

@@ -11,8 +11,8 @@
 
 #include <yaml.h>
 
-#include "mgmt/schema.h"
-#include "mgmt/schema_reader.h"
+#include "config/schema.h"
+#include "config/schema_reader.h"
 
 #define CONFIG_TEXT_MAX  (4u << 20) /* largest config text accepted, bytes */
 #define CONFIG_DEPTH_MAX 16         /* deepest nesting of mappings and sequences accepted */

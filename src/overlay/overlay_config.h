@@ -3,18 +3,19 @@
  * IPv4 address on an uplink port, the underlay next hop and MTU, Geneve (RFC 8926) or VXLAN
  * (RFC 7348)), static remote bindings (remote: segment, MAC, optional IP -> remote TEP) and,
  * per segment, the remote TEPs that get its broadcast, unknown and multicast frames
- * (segments[].flood-teps). Parsed and checked by config_overlay.c; included by config.h.
+ * (segments[].flood-teps, kept with the segments). Parsed and checked by overlay_config.c.
  */
-#ifndef DSE_MGMT_CONFIG_OVERLAY_H
-#define DSE_MGMT_CONFIG_OVERLAY_H
+#ifndef DSE_OVERLAY_OVERLAY_CONFIG_H
+#define DSE_OVERLAY_OVERLAY_CONFIG_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
-#define DSE_MAX_FLOOD_TEPS 16   /* flood-teps of one segment */
+#include "config/config.h"
+#include "core/dse_services.h"
+
 #define DSE_MAX_REMOTE     1024 /* static remote bindings in one config */
 
-struct dse_config;
 struct dse_config_errors;
 struct schema_reader;
 struct config_section;
@@ -63,11 +64,17 @@ struct dse_overlay_config {
 	                                      DSE_MAX_REMOTE */
 };
 
-/* The overlay's config: the remote section, and transport-node.tep and segments[].flood-teps,
- * which the core sections' tables include (config_overlay.c). */
+/* The overlay's part of cfg. */
+static inline struct dse_overlay_config *
+overlay_config(const struct dse_config *cfg)
+{
+	return cfg->part[DSE_SERVICE_OVERLAY];
+}
+
+/* The overlay's config: the remote section and the field transport-node.tep
+ * (overlay_config.c). */
 extern const struct config_section config_section_remote;
-extern const struct schema_table config_overlay_tep_table;
-extern const struct schema_custom config_overlay_flood_teps;
+extern const struct config_part dse_config_overlay;
 
 /* Checks the overlay's references against the whole config (uplink port, segments, TEPs). */
 void config_overlay_validate(const struct dse_config *cfg, const struct schema_reader *rd,
@@ -75,10 +82,6 @@ void config_overlay_validate(const struct dse_config *cfg, const struct schema_r
 
 /* True if port_name is the TEP's uplink in cfg. */
 bool config_overlay_is_uplink(const struct dse_config *cfg, const char *port_name);
-
-/* Parses "a.b.c.d" into *ip (host order). With prefix_len non-NULL, "a.b.c.d/n" is required.
- * Returns 0 or -EINVAL. */
-int config_parse_ipv4(const char *text, uint32_t *ip, uint8_t *prefix_len);
 
 /* Name of an encapsulation ("geneve", "vxlan"). */
 const char *config_encap_name(enum dse_encap encap);
