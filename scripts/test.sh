@@ -9,7 +9,7 @@
 #   4. every fuzz target for a short time over its corpus (clang, libFuzzer, ASan+UBSan),
 #   5. the benchmark harness as a smoke check (one second per scenario, no figures judged).
 # Prints one line per step and a last line "N passed, N failed"; exits non-zero on any failure.
-# Needs root.
+# Needs root: run as another user, it runs itself again through sudo.
 #
 # usage: scripts/test.sh [--quick] [--fuzz-seconds N] [--skip STEP]...
 #   --quick            steps 1 and 2 only, one worker
@@ -29,8 +29,13 @@ while [ $# -gt 0 ]; do
 	*) echo "unknown option $1" >&2; exit 2 ;;
 	esac
 done
+# Root is needed (network namespaces, DPDK): a user with sudo gets this script again through
+# it; root runs it as it is (a fresh machine may have no sudo at all).
 if [ "$(id -u)" != 0 ]; then
-	echo "test: needs root (network namespaces, DPDK)" >&2
+	if command -v sudo >/dev/null 2>&1; then
+		exec sudo -- "$(readlink -f "$0")" "$@"
+	fi
+	echo "test: needs root (network namespaces, DPDK), and sudo is not installed" >&2
 	exit 1
 fi
 
