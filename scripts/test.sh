@@ -4,8 +4,8 @@
 #   2. the integration tests (real dsed, network namespaces, real traffic) with 1 and 2 workers,
 #   3. the unit and integration tests again on an ASan+UBSan build (integration with two
 #      workers only: the one-worker runs add no sanitizer coverage the two-worker runs lack),
-#   3b. the unit tests whose threads share tables (MAC table, API server) on a ThreadSanitizer
-#      build of just those tests,
+#   3b. the unit tests whose threads share tables (MAC table, flow table, API server) on a
+#      ThreadSanitizer build of just those tests,
 #   4. every fuzz target for a short time over its corpus (clang, libFuzzer, ASan+UBSan),
 #   5. the benchmark harness as a smoke check (one second per scenario, no figures judged).
 # Prints one line per step and a last line "N passed, N failed"; exits non-zero on any failure.
@@ -92,7 +92,7 @@ fi
 
 # tsan_unit: builds only the threaded unit tests with -fsanitize=thread (the rest of the tree,
 # DPDK included, is not instrumented and not needed) and runs them; a race report fails them.
-TSAN_TESTS="test_mac_table test_rpc"
+TSAN_TESTS="test_mac_table test_ct_concurrent test_rpc"
 tsan_unit()
 {
 	local t targets=()
