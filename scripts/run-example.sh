@@ -8,7 +8,7 @@
 #
 # vm1 and vm2 reach each other; vm3 has an address in the same subnet but sits on another
 # segment, so nothing reaches it. Runs until Ctrl-C (or SIGTERM), then removes everything it
-# made. Needs root.
+# made. Needs root: run as another user, it runs itself again through sudo.
 #
 # usage: scripts/run-example.sh [--workers N] [--no-build]
 set -euo pipefail
@@ -23,8 +23,13 @@ while [ $# -gt 0 ]; do
 	*) echo "unknown option $1" >&2; exit 2 ;;
 	esac
 done
+# Root is needed (network namespaces, DPDK): a user with sudo gets this script again through
+# it; root runs it as it is (a fresh machine may have no sudo at all).
 if [ "$(id -u)" != 0 ]; then
-	echo "run-example: needs root (network namespaces, DPDK)" >&2
+	if command -v sudo >/dev/null 2>&1; then
+		exec sudo -- "$(readlink -f "$0")" "$@"
+	fi
+	echo "run-example: needs root (network namespaces, DPDK), and sudo is not installed" >&2
 	exit 1
 fi
 

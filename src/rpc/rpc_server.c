@@ -56,7 +56,7 @@ struct rpc_server {
 	const struct rpc_method *table; /* methods (borrowed) */
 	size_t method_count;            /* entries in table */
 	void *ctx;                      /* passed to every handler */
-	size_t client_count;            /* slots of clients in use */
+	size_t client_count;            /* slots of clients in use (atomic: read from any thread) */
 	struct rpc_connection clients[RPC_SERVER_MAX_CLIENTS]; /* connected clients */
 };
 
@@ -194,7 +194,7 @@ rpc_server_fd(const struct rpc_server *srv)
 size_t
 rpc_server_client_count(const struct rpc_server *srv)
 {
-	return srv->client_count;
+	return __atomic_load_n(&srv->client_count, __ATOMIC_RELAXED);
 }
 
 /* Bytes of responses queued and not yet written. */
@@ -213,7 +213,7 @@ rpc_connection_close(struct rpc_server *srv, struct rpc_connection *conn)
 	free(conn->output);
 	memset(conn, 0, sizeof(*conn));
 	conn->fd = -1;
-	srv->client_count--;
+	__atomic_fetch_sub(&srv->client_count, 1, __ATOMIC_RELAXED);
 }
 
 /* Appends one response line to the client's output. Returns 0 or -ENOMEM. */
@@ -473,7 +473,7 @@ rpc_server_accept(struct rpc_server *srv)
 		}
 		srv->clients[slot].fd = fd;
 		srv->clients[slot].events = EPOLLIN;
-		srv->client_count++;
+		__atomic_fetch_add(&srv->client_count, 1, __ATOMIC_RELAXED);
 	}
 }
 

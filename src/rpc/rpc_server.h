@@ -40,7 +40,8 @@ int rpc_server_fd(const struct rpc_server *srv);
  */
 int rpc_server_poll(struct rpc_server *srv, int timeout_ms);
 
-/* Returns the number of connected clients. */
+/* Returns the number of connected clients; may be called from a thread other than the one
+ * polling the server. */
 size_t rpc_server_client_count(const struct rpc_server *srv);
 
 /* Closes every client and the listening socket and removes the socket file. Accepts NULL. */

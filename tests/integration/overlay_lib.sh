@@ -53,7 +53,10 @@ start_host()
 				fi
 				die "dsed of $h exited: $(tail -n 15 "${HOST_LOG[$h]}" | tr '\n' '|')"
 			fi
-			"$DSECTL" --socket "${HOST_SOCK[$h]}" show engine >/dev/null 2>&1 && return 0
+			if "$DSECTL" --socket "${HOST_SOCK[$h]}" show engine >/dev/null 2>&1; then
+				track_dsed "${HOST_PID[$h]}" "${HOST_LOG[$h]}"
+				return 0
+			fi
 			sleep 0.2
 		done
 		die "dsed of $h not ready after 30 s"

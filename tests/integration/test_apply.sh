@@ -57,6 +57,9 @@ EOF
 }
 CONFIG=$TMP_DIR/host.yaml
 base_config >"$CONFIG"
+# This engine runs with leak checking (on a sanitizer build): apply and port add/del build and
+# free whole config snapshots, where a leak would grow with every change.
+DSE_LEAK_CHECK=1
 start_dsed "$CONFIG"
 assert_ok "ping vm1 -> vm2 before any apply" ping_ok "$NS1" 198.18.0.2
 

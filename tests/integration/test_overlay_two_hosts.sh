@@ -185,11 +185,19 @@ for reason, p in pkts.items():
     sendp(p, iface="xn-$RUN_ID", count=5, verbose=False)
 print(" ".join(pkts))
 EOF2
+DROPS_BEFORE=$(hctl A call stats.show)
 REASONS=$(ip netns exec "$NSX" /usr/bin/python3 "$TMP_DIR/bad.py" 2>"$TMP_DIR/bad.err") ||
 	fail "scapy sent the crafted packets" "$(tail -n 3 "$TMP_DIR/bad.err" | tr '\n' ' ')"
-sleep 0.5
+# Five of each were sent: wait until each reason has counted them, then require exactly five.
+drop_before()
+{
+	echo "$DROPS_BEFORE" | json_get "next(x['packets'] for x in d['drops'] if x['reason'] == '$1')"
+}
+drops_reach() { [ "$(drop_count A "$1")" -ge "$2" ] 2>/dev/null; }
 for r in $REASONS; do
-	assert_ge "malformed tunnel packets dropped as $r" 5 "$(drop_count A "$r")"
+	B=$(drop_before "$r")
+	wait_until 5 drops_reach "$r" $((B + 5))
+	assert_eq "malformed tunnel packets dropped as $r" $((B + 5)) "$(drop_count A "$r")"
 done
 assert_ok "forwarding goes on after the malformed packets" ping_ok "$(ns_name wa)" 198.18.1.2
 

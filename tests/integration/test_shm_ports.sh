@@ -65,10 +65,11 @@ MEMIF_PEER=$PEER_PID
 start_peer vhost "virtio_user0,path=$VHOST_SOCK,queues=1" $VHOST_IP $VHOST_MAC
 VHOST_PEER=$PEER_PID
 
-# The ports come up once the peers connect.
-wait_until 20 test "$(port_stat mem link 2>/dev/null)" == up
+# The ports come up once the peers connect (the state is read again at every try).
+link_up() { [ "$(port_stat "$1" link 2>/dev/null)" == up ]; }
+wait_until 20 link_up mem
 assert_eq "memif port link up with the peer connected" up "$(port_stat mem link)"
-wait_until 20 test "$(port_stat vhu link 2>/dev/null)" == up
+wait_until 20 link_up vhu
 assert_eq "vhost-user port link up with the peer connected" up "$(port_stat vhu link)"
 
 assert_ok "ping vm1 -> memif peer" ping_ok "$NS1" $MEMIF_IP $PINGS

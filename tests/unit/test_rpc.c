@@ -735,8 +735,10 @@ test_client_limit(void **state)
 	assert_non_null(strstr(buf, "\"result\""));
 	for (int i = 0; i <= RPC_SERVER_MAX_CLIENTS; i++)
 		close(fds[i]);
-	/* Closed clients free their slots: a new client is served. */
-	usleep(200000);
+	/* Closed clients free their slots (once the server thread has seen them go, 2 s at most):
+	 * a new client is served. */
+	for (int tries = 0; tries < 200 && rpc_server_client_count(server->srv) != 0; tries++)
+		usleep(10000);
 	assert_int_equal(rpc_server_client_count(server->srv), 0);
 	fds[0] = raw_connect(server->path);
 	raw_send(fds[0], request, strlen(request));
