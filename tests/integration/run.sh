@@ -82,6 +82,10 @@ run_one()
 	if [ $rc -eq 0 ]; then
 		echo PASS >"$log.result"
 		msg="PASS $name workers=$workers (${elapsed}s, $checks checks)"
+		# A skip says so on the run's line, with its reason.
+		if grep -qE '^SKIP ' "$log"; then
+			msg+=$'\n'$(grep -E '^SKIP ' "$log" | sed 's/^/    /')
+		fi
 	else
 		echo FAIL >"$log.result"
 		why="exit $rc"
