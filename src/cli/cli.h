@@ -17,6 +17,9 @@
 #define CLI_SOCKET_ENV      "DSE_SOCKET"         /* environment variable overriding it */
 #define CLI_DEFAULT_TIMEOUT 10                   /* seconds to wait for the engine */
 
+/* Number of elements of a static array (column and key tables). */
+#define CLI_DIM(array) (sizeof(array) / sizeof((array)[0]))
+
 /* Exit statuses of dsectl. */
 enum cli_exit {
 	CLI_EXIT_OK = 0,          /* the command succeeded */
@@ -139,6 +142,13 @@ const char *cli_json_text(json_t *object, const char *key);
 
 /* Text of a number member into buf (size 32), or "-" when it is missing or not a number. */
 const char *cli_json_number(json_t *object, const char *key, char *buf);
+
+/* Adds one cell per key: the text of that string member of object (see cli_json_text()). */
+void cli_cell_texts(struct cli_table *table, json_t *object, const char *const *keys, size_t count);
+
+/* Adds one cell per key: the number of that member of object (see cli_json_number()). */
+void cli_cell_numbers(struct cli_table *table, json_t *object, const char *const *keys,
+                      size_t count);
 
 /* Joins the strings of array (or "-" when empty) into a table cell. Returns 0 or -1. */
 int cli_cell_join(struct cli_table *table, json_t *array);

@@ -173,6 +173,22 @@ cli_cmd_call(struct cli *cli, int argc, char **argv)
 }
 
 /* Joins the strings of array (or "-" when empty) into a table cell. */
+void
+cli_cell_texts(struct cli_table *table, json_t *object, const char *const *keys, size_t count)
+{
+	for (size_t i = 0; i < count; i++)
+		cli_table_cell(table, "%s", cli_json_text(object, keys[i]));
+}
+
+void
+cli_cell_numbers(struct cli_table *table, json_t *object, const char *const *keys, size_t count)
+{
+	char buf[32];
+
+	for (size_t i = 0; i < count; i++)
+		cli_table_cell(table, "%s", cli_json_number(object, keys[i], buf));
+}
+
 int
 cli_cell_join(struct cli_table *table, json_t *array)
 {

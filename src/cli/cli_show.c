@@ -80,24 +80,21 @@ cli_show_ports(struct cli *cli, const char *arg)
 	                                       "tx_bytes",   "rx_errors", "tx_dropped"};
 	struct cli_table *table;
 	json_t *result, *port;
-	char buf[32];
 	size_t index;
-	int status = cli_show_table(cli, "ports.list", NULL, columns,
-	                            sizeof(columns) / sizeof(columns[0]), &result, &table);
+	int status =
+	    cli_show_table(cli, "ports.list", NULL, columns, CLI_DIM(columns), &result, &table);
 	if (table == NULL)
 		return status;
 	json_array_foreach(json_object_get(result, "ports"), index, port)
 	{
-		cli_table_cell(table, "%s", cli_json_text(port, "name"));
-		cli_table_cell(table, "%s", cli_json_text(port, "kind"));
-		cli_table_cell(table, "%s", cli_json_text(port, "segment"));
+		static const char *const texts[] = {"name", "kind", "segment"};
+
+		cli_cell_texts(table, port, texts, CLI_DIM(texts));
 		cli_cell_vlans(table, json_object_get(port, "vlans"));
 		cli_table_cell(table, "%s", cli_json_text(port, "link"));
-		for (size_t c = 0; c < sizeof(counters) / sizeof(counters[0]); c++)
-			cli_table_cell(table, "%s", cli_json_number(port, counters[c], buf));
+		cli_cell_numbers(table, port, counters, CLI_DIM(counters));
 	}
-	cli_table_print(table, stdout);
-	cli_table_destroy(table);
+	cli_table_finish(table);
 	json_decref(result);
 	return CLI_EXIT_OK;
 }
@@ -166,8 +163,7 @@ cli_show_graph(struct cli *cli, const char *arg)
 		json_decref(next);
 	}
 	printf("workers: %s\n\n", cli_json_number(result, "workers", buf));
-	cli_table_print(table, stdout);
-	cli_table_destroy(table);
+	cli_table_finish(table);
 	json_decref(names);
 	json_decref(result);
 	return CLI_EXIT_OK;

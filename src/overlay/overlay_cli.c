@@ -37,23 +37,21 @@ cli_show_tunnels(struct cli *cli, const char *arg)
 	       cli_json_text(local, "uplink"), cli_json_text(local, "mac"),
 	       cli_json_text(local, "encapsulation"), cli_json_number(local, "mtu", buf + 16),
 	       cli_json_text(local, "next_hop"));
-	struct cli_table *table = cli_table_create(columns, sizeof(columns) / sizeof(columns[0]));
+	struct cli_table *table = cli_table_create(columns, CLI_DIM(columns));
 	if (table == NULL) {
 		json_decref(result);
 		return CLI_EXIT_API;
 	}
 	json_array_foreach(json_object_get(result, "teps"), index, tep)
 	{
-		cli_table_cell(table, "%s", cli_json_text(tep, "tep"));
-		cli_table_cell(table, "%s", cli_json_text(tep, "origin"));
-		cli_table_cell(table, "%s", cli_json_text(tep, "next_hop_mac"));
+		static const char *const texts[] = {"tep", "origin", "next_hop_mac"};
 		static const char *const numbers[] = {"bindings", "rx_packets", "rx_bytes",
 		                                      "tx_packets", "tx_bytes"};
-		for (size_t i = 0; i < sizeof(numbers) / sizeof(numbers[0]); i++)
-			cli_table_cell(table, "%s", cli_json_number(tep, numbers[i], buf));
+
+		cli_cell_texts(table, tep, texts, CLI_DIM(texts));
+		cli_cell_numbers(table, tep, numbers, CLI_DIM(numbers));
 	}
-	cli_table_print(table, stdout);
-	cli_table_destroy(table);
+	cli_table_finish(table);
 	json_t *c = json_object_get(result, "counters");
 	const char *key;
 	json_t *value;
@@ -75,25 +73,22 @@ cli_show_remote(struct cli *cli, const char *segment)
 	size_t index;
 	char buf[32];
 	struct cli_table *table;
-	int status = cli_show_table(cli, "remote.list", params, columns,
-	                            sizeof(columns) / sizeof(columns[0]), &result, &table);
+	int status =
+	    cli_show_table(cli, "remote.list", params, columns, CLI_DIM(columns), &result, &table);
 	json_decref(params);
 	if (table == NULL)
 		return status;
 	json_array_foreach(json_object_get(result, "remote"), index, b)
 	{
+		static const char *const texts[] = {"segment", "mac", "ip", "tep", "type"};
 		const char *type = cli_json_text(b, "type");
-		cli_table_cell(table, "%s", cli_json_text(b, "segment"));
-		cli_table_cell(table, "%s", cli_json_text(b, "mac"));
-		cli_table_cell(table, "%s", cli_json_text(b, "ip"));
-		cli_table_cell(table, "%s", cli_json_text(b, "tep"));
-		cli_table_cell(table, "%s", type);
+
+		cli_cell_texts(table, b, texts, CLI_DIM(texts));
 		cli_table_cell(table, "%s",
 		               strcmp(type, "static") == 0 ? "-"
 		                                           : cli_json_number(b, "age_s", buf));
 	}
-	cli_table_print(table, stdout);
-	cli_table_destroy(table);
+	cli_table_finish(table);
 	json_t *arp = json_object_get(result, "arp_suppression");
 	char n[3][32];
 	if (arp != NULL)

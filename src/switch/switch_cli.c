@@ -22,8 +22,8 @@ cli_show_segments(struct cli *cli, const char *arg)
 	json_t *result, *segment;
 	char buf[32];
 	size_t index;
-	int status = cli_show_table(cli, "segments.list", NULL, columns,
-	                            sizeof(columns) / sizeof(columns[0]), &result, &table);
+	int status =
+	    cli_show_table(cli, "segments.list", NULL, columns, CLI_DIM(columns), &result, &table);
 	if (table == NULL)
 		return status;
 	json_array_foreach(json_object_get(result, "segments"), index, segment)
@@ -39,8 +39,7 @@ cli_show_segments(struct cli *cli, const char *arg)
 		cli_cell_join(table, json_object_get(segment, "ports"));
 		cli_table_cell(table, "%s", cli_json_number(segment, "macs", buf));
 	}
-	cli_table_print(table, stdout);
-	cli_table_destroy(table);
+	cli_table_finish(table);
 	json_decref(result);
 	return CLI_EXIT_OK;
 }
@@ -60,19 +59,17 @@ cli_show_macs(struct cli *cli, const char *segment)
 
 	if (segment != NULL)
 		params = json_pack("{s:s}", "segment", segment);
-	status = cli_show_table(cli, "macs.list", params, columns,
-	                        sizeof(columns) / sizeof(columns[0]), &result, &table);
+	status =
+	    cli_show_table(cli, "macs.list", params, columns, CLI_DIM(columns), &result, &table);
 	json_decref(params);
 	if (table == NULL)
 		return status;
 	json_array_foreach(json_object_get(result, "macs"), index, mac)
 	{
+		static const char *const texts[] = {"segment", "mac", "port", "type"};
 		const char *type = cli_json_text(mac, "type");
 
-		cli_table_cell(table, "%s", cli_json_text(mac, "segment"));
-		cli_table_cell(table, "%s", cli_json_text(mac, "mac"));
-		cli_table_cell(table, "%s", cli_json_text(mac, "port"));
-		cli_table_cell(table, "%s", type);
+		cli_cell_texts(table, mac, texts, CLI_DIM(texts));
 		/* Static entries never age. */
 		cli_table_cell(table, "%s",
 		               strcmp(type, "static") == 0 ? "-"
