@@ -29,7 +29,6 @@ int fw_flow_offset;
 static bool revalidate_next;
 static uint32_t acl_serial; /* makes rte_acl context names unique */
 
-
 /* Fields every rule starts with. The run-time walks 4 bytes per input index after the first,
  * so the one-byte fields of index 1 fill all four bytes (F_PAD matches anything). */
 enum { F_PROTO, F_DIR, F_SRC_ID, F_DST_ID, F_PAD, F_COMMON };
