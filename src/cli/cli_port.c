@@ -51,6 +51,7 @@ cli_port_add_vlan(json_t *vlans, const char *text)
 static int
 cli_port_add(struct cli *cli, int argc, char **argv)
 {
+	/* In the order of enum cli_port_option: options[option - CLI_PORT_KIND] is its entry. */
 	static const struct option options[] = {
 	    {"kind", required_argument, NULL, CLI_PORT_KIND},
 	    {"segment", required_argument, NULL, CLI_PORT_SEGMENT},
@@ -67,11 +68,9 @@ cli_port_add(struct cli *cli, int argc, char **argv)
 	    {"help", no_argument, NULL, CLI_PORT_HELP},
 	    {NULL, 0, NULL, 0},
 	};
-	/* YAML field of each string option, indexed by option - CLI_PORT_KIND. */
-	static const char *const string_fields[] = {"kind",    "segment", "iface", "path",
-	                                            "tx-path", "devargs", "mac"};
 	json_t *port = json_object(), *vlans = json_array(), *params, *result;
 	int option, status = CLI_EXIT_OK;
+	const char *field;
 	long long number;
 
 	optind = 0;
@@ -85,10 +84,10 @@ cli_port_add(struct cli *cli, int argc, char **argv)
 		case CLI_PORT_TX_PATH:
 		case CLI_PORT_DEVARGS:
 		case CLI_PORT_MAC:
-			if (json_object_set_new(port, string_fields[option - CLI_PORT_KIND],
-			                        json_string(optarg)) < 0)
-				status = cli_usage_error("port", "--%s: not UTF-8 text",
-				                         string_fields[option - CLI_PORT_KIND]);
+			/* The option is named as the port object's field. */
+			field = options[option - CLI_PORT_KIND].name;
+			if (json_object_set_new(port, field, json_string(optarg)) < 0)
+				status = cli_usage_error("port", "--%s: not UTF-8 text", field);
 			break;
 		case CLI_PORT_MTU:
 		case CLI_PORT_QUEUES:
