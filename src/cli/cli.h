@@ -121,6 +121,22 @@ int cli_show_table(struct cli *cli, const char *method, json_t *params,
                    const struct cli_column *columns, size_t nb_columns, json_t **result,
                    struct cli_table **table);
 
+/* A `show` view that is one table with a row per element of an array in the method's result. */
+struct cli_list_view {
+	const char *method;                                 /* API method to call */
+	const char *array;                                  /* member of its result with the rows */
+	const struct cli_column *columns;                   /* the table's columns */
+	size_t nb_columns;                                  /* entries in columns */
+	void (*row)(struct cli_table *table, json_t *item); /* adds the cells of one row */
+	void (*footer)(json_t *result);                     /* prints what follows, or NULL */
+};
+
+/*
+ * Shows view: calls its method with params (borrowed, may be NULL), then prints the result as
+ * JSON (--json) or as the table followed by the footer. Returns the exit status.
+ */
+int cli_show_list(struct cli *cli, const struct cli_list_view *view, json_t *params);
+
 /*
  * Prints an API error object to stderr. With source (a file name) each located error is
  * printed as "SOURCE:LINE: FIELD: MESSAGE", otherwise as "  FIELD: MESSAGE".

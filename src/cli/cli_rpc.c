@@ -245,3 +245,24 @@ cli_show_table(struct cli *cli, const char *method, json_t *params,
 	}
 	return CLI_EXIT_OK;
 }
+
+int
+cli_show_list(struct cli *cli, const struct cli_list_view *view, json_t *params)
+{
+	struct cli_table *table;
+	json_t *result, *item;
+	size_t index;
+	int status = cli_show_table(cli, view->method, params, view->columns, view->nb_columns,
+	                            &result, &table);
+
+	if (table == NULL)
+		return status;
+	json_array_foreach(json_object_get(result, view->array), index, item)
+	    view->row(table, item);
+	cli_table_print(table, stdout);
+	if (view->footer != NULL)
+		view->footer(result);
+	cli_table_destroy(table);
+	json_decref(result);
+	return CLI_EXIT_OK;
+}

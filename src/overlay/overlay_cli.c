@@ -61,6 +61,36 @@ cli_show_tunnels(struct cli *cli, const char *arg)
 	return CLI_EXIT_OK;
 }
 
+/* A row of remote.list: one remote workload binding. */
+static void
+cli_remote_row(struct cli_table *table, json_t *b)
+{
+	static const char *const texts[] = {"segment", "mac", "ip", "tep", "type"};
+	char buf[32];
+
+	cli_cell_texts(table, b, texts, CLI_DIM(texts));
+	cli_table_cell(table, "%s",
+	               strcmp(cli_json_text(b, "type"), "static") == 0
+	                   ? "-"
+	                   : cli_json_number(b, "age_s", buf));
+}
+
+/* Under the bindings: what ARP suppression did with them. */
+static void
+cli_remote_footer(json_t *result)
+{
+	json_t *arp = json_object_get(result, "arp_suppression");
+	char n[4][32];
+
+	if (arp != NULL)
+		printf("\nARP suppression: %s requests answered here, %s not (no binding); "
+		       "%s IP bindings learned, %s refused\n",
+		       cli_json_number(arp, "suppressed", n[0]),
+		       cli_json_number(arp, "not_suppressed", n[1]),
+		       cli_json_number(arp, "ip_bindings_learned", n[2]),
+		       cli_json_number(arp, "ip_bindings_refused", n[3]));
+}
+
 static int
 cli_show_remote(struct cli *cli, const char *segment)
 {
@@ -68,38 +98,14 @@ cli_show_remote(struct cli *cli, const char *segment)
 	    {"SEGMENT", false}, {"MAC", false},  {"IP", false},
 	    {"TEP", false},     {"TYPE", false}, {"AGE", true},
 	};
-	json_t *params = segment ? json_pack("{s:s}", "segment", segment) : NULL;
-	json_t *result, *b;
-	size_t index;
-	char buf[32];
-	struct cli_table *table;
-	int status =
-	    cli_show_table(cli, "remote.list", params, columns, CLI_DIM(columns), &result, &table);
-	json_decref(params);
-	if (table == NULL)
-		return status;
-	json_array_foreach(json_object_get(result, "remote"), index, b)
-	{
-		static const char *const texts[] = {"segment", "mac", "ip", "tep", "type"};
-		const char *type = cli_json_text(b, "type");
+	static const struct cli_list_view view = {
+	    "remote.list", "remote", columns, CLI_DIM(columns), cli_remote_row, cli_remote_footer,
+	};
+	json_t *params = segment != NULL ? json_pack("{s:s}", "segment", segment) : NULL;
+	int status = cli_show_list(cli, &view, params);
 
-		cli_cell_texts(table, b, texts, CLI_DIM(texts));
-		cli_table_cell(table, "%s",
-		               strcmp(type, "static") == 0 ? "-"
-		                                           : cli_json_number(b, "age_s", buf));
-	}
-	cli_table_finish(table);
-	json_t *arp = json_object_get(result, "arp_suppression");
-	char n[3][32];
-	if (arp != NULL)
-		printf("\nARP suppression: %s requests answered here, %s not (no binding); "
-		       "%s IP bindings learned, %s refused\n",
-		       cli_json_number(arp, "suppressed", buf),
-		       cli_json_number(arp, "not_suppressed", n[0]),
-		       cli_json_number(arp, "ip_bindings_learned", n[1]),
-		       cli_json_number(arp, "ip_bindings_refused", n[2]));
-	json_decref(result);
-	return CLI_EXIT_OK;
+	json_decref(params);
+	return status;
 }
 
 static const struct cli_show_subject overlay_subjects[] = {
