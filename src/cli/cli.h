@@ -132,10 +132,10 @@ struct cli_list_view {
 };
 
 /*
- * Shows view: calls its method with params (borrowed, may be NULL), then prints the result as
- * JSON (--json) or as the table followed by the footer. Returns the exit status.
+ * Shows view: calls its method, with {"segment": segment} unless segment is NULL, then prints
+ * the result as JSON (--json) or as the table followed by the footer. Returns the exit status.
  */
-int cli_show_list(struct cli *cli, const struct cli_list_view *view, json_t *params);
+int cli_show_list(struct cli *cli, const struct cli_list_view *view, const char *segment);
 
 /*
  * Prints an API error object to stderr. With source (a file name) each located error is
@@ -165,6 +165,9 @@ void cli_cell_texts(struct cli_table *table, json_t *object, const char *const *
 /* Adds one cell per key: the number of that member of object (see cli_json_number()). */
 void cli_cell_numbers(struct cli_table *table, json_t *object, const char *const *keys,
                       size_t count);
+
+/* Adds the age_s of a table entry, or "-" for a static entry (those never age). */
+void cli_cell_age(struct cli_table *table, json_t *entry);
 
 /* Joins the strings of array (or "-" when empty) into a table cell. Returns 0 or -1. */
 int cli_cell_join(struct cli_table *table, json_t *array);

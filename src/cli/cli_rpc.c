@@ -189,6 +189,17 @@ cli_cell_numbers(struct cli_table *table, json_t *object, const char *const *key
 		cli_table_cell(table, "%s", cli_json_number(object, keys[i], buf));
 }
 
+void
+cli_cell_age(struct cli_table *table, json_t *entry)
+{
+	char buf[32];
+
+	cli_table_cell(table, "%s",
+	               strcmp(cli_json_text(entry, "type"), "static") == 0
+	                   ? "-"
+	                   : cli_json_number(entry, "age_s", buf));
+}
+
 int
 cli_cell_join(struct cli_table *table, json_t *array)
 {
@@ -247,14 +258,16 @@ cli_show_table(struct cli *cli, const char *method, json_t *params,
 }
 
 int
-cli_show_list(struct cli *cli, const struct cli_list_view *view, json_t *params)
+cli_show_list(struct cli *cli, const struct cli_list_view *view, const char *segment)
 {
+	json_t *params = segment != NULL ? json_pack("{s:s}", "segment", segment) : NULL;
 	struct cli_table *table;
 	json_t *result, *item;
 	size_t index;
 	int status = cli_show_table(cli, view->method, params, view->columns, view->nb_columns,
 	                            &result, &table);
 
+	json_decref(params);
 	if (table == NULL)
 		return status;
 	json_array_foreach(json_object_get(result, view->array), index, item)

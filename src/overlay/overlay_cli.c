@@ -3,8 +3,6 @@
  * underlay next hop, bindings and traffic) and `show remote [SEGMENT]` (remote workload
  * bindings, static and learned, with their TEP and age), over tunnels.show and remote.list.
  */
-#include <string.h>
-
 #include "cli/cli.h"
 #include "cli/cli_table.h"
 
@@ -66,13 +64,9 @@ static void
 cli_remote_row(struct cli_table *table, json_t *b)
 {
 	static const char *const texts[] = {"segment", "mac", "ip", "tep", "type"};
-	char buf[32];
 
 	cli_cell_texts(table, b, texts, CLI_DIM(texts));
-	cli_table_cell(table, "%s",
-	               strcmp(cli_json_text(b, "type"), "static") == 0
-	                   ? "-"
-	                   : cli_json_number(b, "age_s", buf));
+	cli_cell_age(table, b);
 }
 
 /* Under the bindings: what ARP suppression did with them. */
@@ -101,11 +95,7 @@ cli_show_remote(struct cli *cli, const char *segment)
 	static const struct cli_list_view view = {
 	    "remote.list", "remote", columns, CLI_DIM(columns), cli_remote_row, cli_remote_footer,
 	};
-	json_t *params = segment != NULL ? json_pack("{s:s}", "segment", segment) : NULL;
-	int status = cli_show_list(cli, &view, params);
-
-	json_decref(params);
-	return status;
+	return cli_show_list(cli, &view, segment);
 }
 
 static const struct cli_show_subject overlay_subjects[] = {

@@ -2,8 +2,6 @@
  * dsectl's views of the switch: `show segments` (segments with VNI, ports and number of MACs,
  * from segments.list) and `show macs [SEGMENT]` (the MAC table, from macs.list).
  */
-#include <string.h>
-
 #include "cli/cli.h"
 #include "cli/cli_table.h"
 
@@ -47,14 +45,9 @@ static void
 cli_mac_row(struct cli_table *table, json_t *mac)
 {
 	static const char *const texts[] = {"segment", "mac", "port", "type"};
-	char buf[32];
 
 	cli_cell_texts(table, mac, texts, CLI_DIM(texts));
-	/* Static entries never age. */
-	cli_table_cell(table, "%s",
-	               strcmp(cli_json_text(mac, "type"), "static") == 0
-	                   ? "-"
-	                   : cli_json_number(mac, "age_s", buf));
+	cli_cell_age(table, mac);
 }
 
 /* Under the MAC table: how full it is. */
@@ -77,11 +70,7 @@ cli_show_macs(struct cli *cli, const char *segment)
 	static const struct cli_list_view view = {
 	    "macs.list", "macs", columns, CLI_DIM(columns), cli_mac_row, cli_mac_footer,
 	};
-	json_t *params = segment != NULL ? json_pack("{s:s}", "segment", segment) : NULL;
-	int status = cli_show_list(cli, &view, params);
-
-	json_decref(params);
-	return status;
+	return cli_show_list(cli, &view, segment);
 }
 
 static const struct cli_show_subject switch_subjects[] = {
