@@ -105,7 +105,8 @@ int cli_request(struct cli *cli, const char *method, json_t *params, json_t **re
 int cli_call(struct cli *cli, const char *method, json_t *params, json_t **result);
 
 /*
- * The first steps of a `show` view: calls method with params (borrowed, may be NULL) and with
+ * The first steps of a command that prints a result (every `show` view): calls method with params
+ * (borrowed, may be NULL) and with
  * --json prints the result. Returns CLI_EXIT_OK with *result set (a new reference) when the
  * caller is to print it as text; otherwise *result is NULL and the return value is the exit
  * status (CLI_EXIT_OK once the JSON is printed).

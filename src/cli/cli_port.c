@@ -71,6 +71,7 @@ cli_port_add(struct cli *cli, int argc, char **argv)
 	json_t *port = json_object(), *vlans = json_array(), *params, *result;
 	int option, status = CLI_EXIT_OK;
 	const char *field;
+	char generation[32];
 	long long number;
 
 	optind = 0;
@@ -141,18 +142,12 @@ cli_port_add(struct cli *cli, int argc, char **argv)
 		json_object_set(params, "vlans", vlans);
 	json_decref(vlans);
 	json_decref(port);
-	status = cli_call(cli, "port.add", params, &result);
+	status = cli_show_call(cli, "port.add", params, &result);
 	json_decref(params);
-	if (status != CLI_EXIT_OK)
+	if (result == NULL)
 		return status;
-	if (cli->json) {
-		cli_print_json(result);
-	} else {
-		char generation[32];
-
-		printf("added port %s (generation %s)\n", cli_json_text(result, "port"),
-		       cli_json_number(result, "generation", generation));
-	}
+	printf("added port %s (generation %s)\n", cli_json_text(result, "port"),
+	       cli_json_number(result, "generation", generation));
 	json_decref(result);
 	return CLI_EXIT_OK;
 }
@@ -167,15 +162,12 @@ cli_port_del(struct cli *cli, int argc, char **argv)
 	if (argc != 2 || argv[1][0] == '-')
 		return cli_usage_error("port", "port del: expected one NAME");
 	params = json_pack("{s:s}", "name", argv[1]);
-	status = cli_call(cli, "port.del", params, &result);
+	status = cli_show_call(cli, "port.del", params, &result);
 	json_decref(params);
-	if (status != CLI_EXIT_OK)
+	if (result == NULL)
 		return status;
-	if (cli->json)
-		cli_print_json(result);
-	else
-		printf("removed port %s (generation %s)\n", argv[1],
-		       cli_json_number(result, "generation", generation));
+	printf("removed port %s (generation %s)\n", argv[1],
+	       cli_json_number(result, "generation", generation));
 	json_decref(result);
 	return CLI_EXIT_OK;
 }

@@ -139,21 +139,17 @@ cli_show_stats(struct cli *cli, const char *arg)
 {
 	(void)arg;
 	json_t *result;
-	int status = cli_call(cli, "stats.show", NULL, &result);
+	int status = cli_show_call(cli, "stats.show", NULL, &result);
 
-	if (status != CLI_EXIT_OK)
+	if (result == NULL)
 		return status;
-	if (cli->json) {
-		cli_print_json(result);
-	} else {
-		cli_print_port_counters(json_object_get(result, "ports"));
-		fputc('\n', stdout);
-		cli_print_offload_counters(json_object_get(result, "ports"));
-		fputc('\n', stdout);
-		cli_print_node_counters(json_object_get(result, "nodes"));
-		fputc('\n', stdout);
-		cli_print_drops(json_object_get(result, "drops"), cli->all);
-	}
+	cli_print_port_counters(json_object_get(result, "ports"));
+	fputc('\n', stdout);
+	cli_print_offload_counters(json_object_get(result, "ports"));
+	fputc('\n', stdout);
+	cli_print_node_counters(json_object_get(result, "nodes"));
+	fputc('\n', stdout);
+	cli_print_drops(json_object_get(result, "drops"), cli->all);
 	json_decref(result);
 	return CLI_EXIT_OK;
 }
@@ -163,15 +159,12 @@ cli_show_drops(struct cli *cli, const char *arg)
 {
 	(void)arg;
 	json_t *result;
-	int status = cli_call(cli, "stats.show", NULL, &result);
-
-	if (status != CLI_EXIT_OK)
-		return status;
 	/* --json prints the method's whole result, as for every other command. */
-	if (cli->json)
-		cli_print_json(result);
-	else
-		cli_print_drops(json_object_get(result, "drops"), cli->all);
+	int status = cli_show_call(cli, "stats.show", NULL, &result);
+
+	if (result == NULL)
+		return status;
+	cli_print_drops(json_object_get(result, "drops"), cli->all);
 	json_decref(result);
 	return CLI_EXIT_OK;
 }
@@ -188,13 +181,10 @@ cli_cmd_stats(struct cli *cli, int argc, char **argv)
 	}
 	if (argc != 2 || strcmp(argv[1], "clear") != 0)
 		return cli_usage_error("stats", "expected \"stats clear\"");
-	status = cli_call(cli, "stats.clear", NULL, &result);
-	if (status != CLI_EXIT_OK)
+	status = cli_show_call(cli, "stats.clear", NULL, &result);
+	if (result == NULL)
 		return status;
-	if (cli->json)
-		cli_print_json(result);
-	else
-		printf("counters cleared\n");
+	printf("counters cleared\n");
 	json_decref(result);
 	return CLI_EXIT_OK;
 }

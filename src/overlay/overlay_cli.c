@@ -17,15 +17,12 @@ cli_show_tunnels(struct cli *cli, const char *arg)
 	json_t *result, *tep;
 	size_t index;
 	char buf[32];
-	int status = cli_call(cli, "tunnels.show", NULL, &result);
+	int status = cli_show_call(cli, "tunnels.show", NULL, &result);
 
-	if (status != CLI_EXIT_OK)
+	if (result == NULL)
 		return status;
-	if (cli->json || !json_is_true(json_object_get(result, "enabled"))) {
-		if (cli->json)
-			cli_print_json(result);
-		else
-			printf("no tunnel endpoint configured (transport-node.tep)\n");
+	if (!json_is_true(json_object_get(result, "enabled"))) {
+		printf("no tunnel endpoint configured (transport-node.tep)\n");
 		json_decref(result);
 		return CLI_EXIT_OK;
 	}
