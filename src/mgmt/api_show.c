@@ -3,6 +3,7 @@
  * engine information. Read-only; they gather worker counters with relaxed loads, so a report is
  * a consistent-enough picture of a running engine, never a reason to stop it.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -211,26 +212,35 @@ latency_percentile(const uint64_t *hist, uint64_t total, double p)
 	return 0.0;
 }
 
-/* Drops of reason r summed over the workers since start (stats.clear moves the base only). */
+/*
+ * The uint64_t counter at offset in struct dse_worker_counters, summed over the workers since
+ * start (stats.clear only moves the engine's base).
+ */
 static uint64_t
-drops_since_start(const struct dse_engine *e, unsigned r)
+workers_sum(const struct dse_engine *e, size_t offset)
 {
 	uint64_t n = 0;
 
 	for (unsigned w = 0; w < e->nb_workers; w++)
-		n += __atomic_load_n(&e->workers[w].counters.drops[r], __ATOMIC_RELAXED);
+		n += __atomic_load_n(
+		    (const uint64_t *)((const char *)&e->workers[w].counters + offset),
+		    __ATOMIC_RELAXED);
 	return n;
 }
 
-/* Samples in latency bucket b summed over the workers since start. */
+/* Drops of reason r since start. */
+static uint64_t
+drops_since_start(const struct dse_engine *e, unsigned r)
+{
+	return workers_sum(e, offsetof(struct dse_worker_counters, drops) + r * sizeof(uint64_t));
+}
+
+/* Samples in latency bucket b since start. */
 static uint64_t
 latency_since_start(const struct dse_engine *e, unsigned b)
 {
-	uint64_t n = 0;
-
-	for (unsigned w = 0; w < e->nb_workers; w++)
-		n += __atomic_load_n(&e->workers[w].counters.latency_hist[b], __ATOMIC_RELAXED);
-	return n;
+	return workers_sum(e, offsetof(struct dse_worker_counters, latency_hist) +
+	                          b * sizeof(uint64_t));
 }
 
 static void
