@@ -17,6 +17,9 @@
 #define CLI_SOCKET_ENV      "DSE_SOCKET"         /* environment variable overriding it */
 #define CLI_DEFAULT_TIMEOUT 10                   /* seconds to wait for the engine */
 
+/* Number of elements of a static array (column and key tables). */
+#define CLI_DIM(array) (sizeof(array) / sizeof((array)[0]))
+
 /* Exit statuses of dsectl. */
 enum cli_exit {
 	CLI_EXIT_OK = 0,          /* the command succeeded */
@@ -102,7 +105,8 @@ int cli_request(struct cli *cli, const char *method, json_t *params, json_t **re
 int cli_call(struct cli *cli, const char *method, json_t *params, json_t **result);
 
 /*
- * The first steps of a `show` view: calls method with params (borrowed, may be NULL) and with
+ * The first steps of a command that prints a result (every `show` view): calls method with params
+ * (borrowed, may be NULL) and with
  * --json prints the result. Returns CLI_EXIT_OK with *result set (a new reference) when the
  * caller is to print it as text; otherwise *result is NULL and the return value is the exit
  * status (CLI_EXIT_OK once the JSON is printed).
@@ -117,6 +121,22 @@ struct cli_column;
 int cli_show_table(struct cli *cli, const char *method, json_t *params,
                    const struct cli_column *columns, size_t nb_columns, json_t **result,
                    struct cli_table **table);
+
+/* A `show` view that is one table with a row per element of an array in the method's result. */
+struct cli_list_view {
+	const char *method;                                 /* API method to call */
+	const char *array;                                  /* member of its result with the rows */
+	const struct cli_column *columns;                   /* the table's columns */
+	size_t nb_columns;                                  /* entries in columns */
+	void (*row)(struct cli_table *table, json_t *item); /* adds the cells of one row */
+	void (*footer)(json_t *result);                     /* prints what follows, or NULL */
+};
+
+/*
+ * Shows view: calls its method, with {"segment": segment} unless segment is NULL, then prints
+ * the result as JSON (--json) or as the table followed by the footer. Returns the exit status.
+ */
+int cli_show_list(struct cli *cli, const struct cli_list_view *view, const char *segment);
 
 /*
  * Prints an API error object to stderr. With source (a file name) each located error is
@@ -139,6 +159,16 @@ const char *cli_json_text(json_t *object, const char *key);
 
 /* Text of a number member into buf (size 32), or "-" when it is missing or not a number. */
 const char *cli_json_number(json_t *object, const char *key, char *buf);
+
+/* Adds one cell per key: the text of that string member of object (see cli_json_text()). */
+void cli_cell_texts(struct cli_table *table, json_t *object, const char *const *keys, size_t count);
+
+/* Adds one cell per key: the number of that member of object (see cli_json_number()). */
+void cli_cell_numbers(struct cli_table *table, json_t *object, const char *const *keys,
+                      size_t count);
+
+/* Adds the age_s of a table entry, or "-" for a static entry (those never age). */
+void cli_cell_age(struct cli_table *table, json_t *entry);
 
 /* Joins the strings of array (or "-" when empty) into a table cell. Returns 0 or -1. */
 int cli_cell_join(struct cli_table *table, json_t *array);

@@ -255,13 +255,11 @@ cli_show_config(struct cli *cli, const char *arg)
 {
 	(void)arg;
 	json_t *result;
-	int status = cli_call(cli, "config.get", NULL, &result);
+	int status = cli_show_call(cli, "config.get", NULL, &result);
 
-	if (status != CLI_EXIT_OK)
+	if (result == NULL)
 		return status;
-	if (cli->json)
-		cli_print_json(result);
-	else if (json_is_object(result))
+	if (json_is_object(result))
 		cli_yaml_object(result, 0, false);
 	else
 		cli_print_json(result);

@@ -51,6 +51,7 @@ cli_port_add_vlan(json_t *vlans, const char *text)
 static int
 cli_port_add(struct cli *cli, int argc, char **argv)
 {
+	/* In the order of enum cli_port_option: options[option - CLI_PORT_KIND] is its entry. */
 	static const struct option options[] = {
 	    {"kind", required_argument, NULL, CLI_PORT_KIND},
 	    {"segment", required_argument, NULL, CLI_PORT_SEGMENT},
@@ -67,11 +68,10 @@ cli_port_add(struct cli *cli, int argc, char **argv)
 	    {"help", no_argument, NULL, CLI_PORT_HELP},
 	    {NULL, 0, NULL, 0},
 	};
-	/* YAML field of each string option, indexed by option - CLI_PORT_KIND. */
-	static const char *const string_fields[] = {"kind",    "segment", "iface", "path",
-	                                            "tx-path", "devargs", "mac"};
 	json_t *port = json_object(), *vlans = json_array(), *params, *result;
 	int option, status = CLI_EXIT_OK;
+	const char *field;
+	char generation[32];
 	long long number;
 
 	optind = 0;
@@ -85,10 +85,10 @@ cli_port_add(struct cli *cli, int argc, char **argv)
 		case CLI_PORT_TX_PATH:
 		case CLI_PORT_DEVARGS:
 		case CLI_PORT_MAC:
-			if (json_object_set_new(port, string_fields[option - CLI_PORT_KIND],
-			                        json_string(optarg)) < 0)
-				status = cli_usage_error("port", "--%s: not UTF-8 text",
-				                         string_fields[option - CLI_PORT_KIND]);
+			/* The option is named as the port object's field. */
+			field = options[option - CLI_PORT_KIND].name;
+			if (json_object_set_new(port, field, json_string(optarg)) < 0)
+				status = cli_usage_error("port", "--%s: not UTF-8 text", field);
 			break;
 		case CLI_PORT_MTU:
 		case CLI_PORT_QUEUES:
@@ -142,18 +142,12 @@ cli_port_add(struct cli *cli, int argc, char **argv)
 		json_object_set(params, "vlans", vlans);
 	json_decref(vlans);
 	json_decref(port);
-	status = cli_call(cli, "port.add", params, &result);
+	status = cli_show_call(cli, "port.add", params, &result);
 	json_decref(params);
-	if (status != CLI_EXIT_OK)
+	if (result == NULL)
 		return status;
-	if (cli->json) {
-		cli_print_json(result);
-	} else {
-		char generation[32];
-
-		printf("added port %s (generation %s)\n", cli_json_text(result, "port"),
-		       cli_json_number(result, "generation", generation));
-	}
+	printf("added port %s (generation %s)\n", cli_json_text(result, "port"),
+	       cli_json_number(result, "generation", generation));
 	json_decref(result);
 	return CLI_EXIT_OK;
 }
@@ -168,15 +162,12 @@ cli_port_del(struct cli *cli, int argc, char **argv)
 	if (argc != 2 || argv[1][0] == '-')
 		return cli_usage_error("port", "port del: expected one NAME");
 	params = json_pack("{s:s}", "name", argv[1]);
-	status = cli_call(cli, "port.del", params, &result);
+	status = cli_show_call(cli, "port.del", params, &result);
 	json_decref(params);
-	if (status != CLI_EXIT_OK)
+	if (result == NULL)
 		return status;
-	if (cli->json)
-		cli_print_json(result);
-	else
-		printf("removed port %s (generation %s)\n", argv[1],
-		       cli_json_number(result, "generation", generation));
+	printf("removed port %s (generation %s)\n", argv[1],
+	       cli_json_number(result, "generation", generation));
 	json_decref(result);
 	return CLI_EXIT_OK;
 }

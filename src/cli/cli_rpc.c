@@ -173,6 +173,33 @@ cli_cmd_call(struct cli *cli, int argc, char **argv)
 }
 
 /* Joins the strings of array (or "-" when empty) into a table cell. */
+void
+cli_cell_texts(struct cli_table *table, json_t *object, const char *const *keys, size_t count)
+{
+	for (size_t i = 0; i < count; i++)
+		cli_table_cell(table, "%s", cli_json_text(object, keys[i]));
+}
+
+void
+cli_cell_numbers(struct cli_table *table, json_t *object, const char *const *keys, size_t count)
+{
+	char buf[32];
+
+	for (size_t i = 0; i < count; i++)
+		cli_table_cell(table, "%s", cli_json_number(object, keys[i], buf));
+}
+
+void
+cli_cell_age(struct cli_table *table, json_t *entry)
+{
+	char buf[32];
+
+	cli_table_cell(table, "%s",
+	               strcmp(cli_json_text(entry, "type"), "static") == 0
+	                   ? "-"
+	                   : cli_json_number(entry, "age_s", buf));
+}
+
 int
 cli_cell_join(struct cli_table *table, json_t *array)
 {
@@ -227,5 +254,28 @@ cli_show_table(struct cli *cli, const char *method, json_t *params,
 		*result = NULL;
 		return CLI_EXIT_API;
 	}
+	return CLI_EXIT_OK;
+}
+
+int
+cli_show_list(struct cli *cli, const struct cli_list_view *view, const char *segment)
+{
+	json_t *params = segment != NULL ? json_pack("{s:s}", "segment", segment) : NULL;
+	struct cli_table *table;
+	json_t *result, *item;
+	size_t index;
+	int status = cli_show_table(cli, view->method, params, view->columns, view->nb_columns,
+	                            &result, &table);
+
+	json_decref(params);
+	if (table == NULL)
+		return status;
+	json_array_foreach(json_object_get(result, view->array), index, item)
+	    view->row(table, item);
+	cli_table_print(table, stdout);
+	if (view->footer != NULL)
+		view->footer(result);
+	cli_table_destroy(table);
+	json_decref(result);
 	return CLI_EXIT_OK;
 }

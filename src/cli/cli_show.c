@@ -66,7 +66,21 @@ cli_cell_vlans(struct cli_table *table, json_t *vlans)
 	return ret;
 }
 
-/* ports.list: one row per port with its link state and device counters. */
+/* A row of ports.list: a port with its link state and device counters. */
+static void
+cli_port_row(struct cli_table *table, json_t *port)
+{
+	static const char *const texts[] = {"name", "kind", "segment"};
+	static const char *const counters[] = {"rx_packets", "rx_bytes",  "tx_packets",
+	                                       "tx_bytes",   "rx_errors", "tx_dropped"};
+
+	cli_cell_texts(table, port, texts, CLI_DIM(texts));
+	cli_cell_vlans(table, json_object_get(port, "vlans"));
+	cli_table_cell(table, "%s", cli_json_text(port, "link"));
+	cli_cell_numbers(table, port, counters, CLI_DIM(counters));
+}
+
+/* ports.list: one row per port. */
 static int
 cli_show_ports(struct cli *cli, const char *arg)
 {
@@ -76,30 +90,11 @@ cli_show_ports(struct cli *cli, const char *arg)
 	    {"LINK", false},    {"RX-PKTS", true}, {"RX-BYTES", true}, {"TX-PKTS", true},
 	    {"TX-BYTES", true}, {"RX-ERR", true},  {"TX-DROP", true},
 	};
-	static const char *const counters[] = {"rx_packets", "rx_bytes",  "tx_packets",
-	                                       "tx_bytes",   "rx_errors", "tx_dropped"};
-	struct cli_table *table;
-	json_t *result, *port;
-	char buf[32];
-	size_t index;
-	int status = cli_show_table(cli, "ports.list", NULL, columns,
-	                            sizeof(columns) / sizeof(columns[0]), &result, &table);
-	if (table == NULL)
-		return status;
-	json_array_foreach(json_object_get(result, "ports"), index, port)
-	{
-		cli_table_cell(table, "%s", cli_json_text(port, "name"));
-		cli_table_cell(table, "%s", cli_json_text(port, "kind"));
-		cli_table_cell(table, "%s", cli_json_text(port, "segment"));
-		cli_cell_vlans(table, json_object_get(port, "vlans"));
-		cli_table_cell(table, "%s", cli_json_text(port, "link"));
-		for (size_t c = 0; c < sizeof(counters) / sizeof(counters[0]); c++)
-			cli_table_cell(table, "%s", cli_json_number(port, counters[c], buf));
-	}
-	cli_table_print(table, stdout);
-	cli_table_destroy(table);
-	json_decref(result);
-	return CLI_EXIT_OK;
+	static const struct cli_list_view view = {
+	    "ports.list", "ports", columns, CLI_DIM(columns), cli_port_row, NULL,
+	};
+
+	return cli_show_list(cli, &view, NULL);
 }
 
 /* Name of a graph node given as a NODE object or as a plain string. */
@@ -166,8 +161,7 @@ cli_show_graph(struct cli *cli, const char *arg)
 		json_decref(next);
 	}
 	printf("workers: %s\n\n", cli_json_number(result, "workers", buf));
-	cli_table_print(table, stdout);
-	cli_table_destroy(table);
+	cli_table_finish(table);
 	json_decref(names);
 	json_decref(result);
 	return CLI_EXIT_OK;

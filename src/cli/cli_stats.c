@@ -10,6 +10,29 @@
 #include "cli/cli.h"
 #include "cli/cli_table.h"
 
+/*
+ * Prints one row per port: its name, then the numbers under keys in the port's member sub (in
+ * the port itself when sub is NULL).
+ */
+static void
+cli_print_port_table(json_t *ports, const struct cli_column *columns, size_t nb_columns,
+                     const char *const *keys, size_t nb_keys, const char *sub)
+{
+	struct cli_table *table = cli_table_create(columns, nb_columns);
+	json_t *port;
+	size_t index;
+
+	if (table == NULL)
+		return;
+	json_array_foreach(ports, index, port)
+	{
+		cli_table_cell(table, "%s", cli_json_text(port, "name"));
+		cli_cell_numbers(table, sub != NULL ? json_object_get(port, sub) : port, keys,
+		                 nb_keys);
+	}
+	cli_table_finish(table);
+}
+
 /* Prints the per-port counter table. */
 static void
 cli_print_port_counters(json_t *ports)
@@ -21,21 +44,8 @@ cli_print_port_counters(json_t *ports)
 	};
 	static const char *const counters[] = {"rx_packets", "rx_bytes", "rx_errors", "rx_missed",
 	                                       "tx_packets", "tx_bytes", "tx_errors", "tx_dropped"};
-	struct cli_table *table = cli_table_create(columns, sizeof(columns) / sizeof(columns[0]));
-	json_t *port;
-	char buf[32];
-	size_t index;
 
-	if (table == NULL)
-		return;
-	json_array_foreach(ports, index, port)
-	{
-		cli_table_cell(table, "%s", cli_json_text(port, "name"));
-		for (size_t c = 0; c < sizeof(counters) / sizeof(counters[0]); c++)
-			cli_table_cell(table, "%s", cli_json_number(port, counters[c], buf));
-	}
-	cli_table_print(table, stdout);
-	cli_table_destroy(table);
+	cli_print_port_table(ports, columns, CLI_DIM(columns), counters, CLI_DIM(counters), NULL);
 }
 
 /* Prints, per port, what the transmit side did with packets carrying offload state (partial
@@ -49,22 +59,9 @@ cli_print_offload_counters(json_t *ports)
 	    {"GSO-CUT", true}, {"GSO-SEGMENTS", true},
 	};
 	static const char *const counters[] = {"to_device", "completed", "segmented", "segments"};
-	struct cli_table *table = cli_table_create(columns, sizeof(columns) / sizeof(columns[0]));
-	json_t *port;
-	char buf[32];
-	size_t index;
 
-	if (table == NULL)
-		return;
-	json_array_foreach(ports, index, port)
-	{
-		json_t *o = json_object_get(port, "tx_offload");
-		cli_table_cell(table, "%s", cli_json_text(port, "name"));
-		for (size_t c = 0; c < sizeof(counters) / sizeof(counters[0]); c++)
-			cli_table_cell(table, "%s", cli_json_number(o, counters[c], buf));
-	}
-	cli_table_print(table, stdout);
-	cli_table_destroy(table);
+	cli_print_port_table(ports, columns, CLI_DIM(columns), counters, CLI_DIM(counters),
+	                     "tx_offload");
 }
 
 /* Prints the per-node table: calls, packets, packets per call and cycles per packet. */
@@ -75,7 +72,7 @@ cli_print_node_counters(json_t *nodes)
 	    {"NODE", false},     {"CALLS", true},      {"PACKETS", true},
 	    {"PKTS/CALL", true}, {"CYCLES/PKT", true},
 	};
-	struct cli_table *table = cli_table_create(columns, sizeof(columns) / sizeof(columns[0]));
+	struct cli_table *table = cli_table_create(columns, CLI_DIM(columns));
 	json_t *node;
 	char buf[32];
 	size_t index;
@@ -101,8 +98,7 @@ cli_print_node_counters(json_t *nodes)
 		else
 			cli_table_cell(table, "-");
 	}
-	cli_table_print(table, stdout);
-	cli_table_destroy(table);
+	cli_table_finish(table);
 }
 
 /* Prints the drop table (non-zero reasons unless all); returns the rows printed. */
@@ -114,7 +110,7 @@ cli_print_drops(json_t *drops, bool all)
 	    {"REASON", false},
 	    {"PACKETS", true},
 	};
-	struct cli_table *table = cli_table_create(columns, sizeof(columns) / sizeof(columns[0]));
+	struct cli_table *table = cli_table_create(columns, CLI_DIM(columns));
 	json_t *drop;
 	char buf[32];
 	size_t index, rows;
@@ -143,21 +139,17 @@ cli_show_stats(struct cli *cli, const char *arg)
 {
 	(void)arg;
 	json_t *result;
-	int status = cli_call(cli, "stats.show", NULL, &result);
+	int status = cli_show_call(cli, "stats.show", NULL, &result);
 
-	if (status != CLI_EXIT_OK)
+	if (result == NULL)
 		return status;
-	if (cli->json) {
-		cli_print_json(result);
-	} else {
-		cli_print_port_counters(json_object_get(result, "ports"));
-		fputc('\n', stdout);
-		cli_print_offload_counters(json_object_get(result, "ports"));
-		fputc('\n', stdout);
-		cli_print_node_counters(json_object_get(result, "nodes"));
-		fputc('\n', stdout);
-		cli_print_drops(json_object_get(result, "drops"), cli->all);
-	}
+	cli_print_port_counters(json_object_get(result, "ports"));
+	fputc('\n', stdout);
+	cli_print_offload_counters(json_object_get(result, "ports"));
+	fputc('\n', stdout);
+	cli_print_node_counters(json_object_get(result, "nodes"));
+	fputc('\n', stdout);
+	cli_print_drops(json_object_get(result, "drops"), cli->all);
 	json_decref(result);
 	return CLI_EXIT_OK;
 }
@@ -167,15 +159,12 @@ cli_show_drops(struct cli *cli, const char *arg)
 {
 	(void)arg;
 	json_t *result;
-	int status = cli_call(cli, "stats.show", NULL, &result);
-
-	if (status != CLI_EXIT_OK)
-		return status;
 	/* --json prints the method's whole result, as for every other command. */
-	if (cli->json)
-		cli_print_json(result);
-	else
-		cli_print_drops(json_object_get(result, "drops"), cli->all);
+	int status = cli_show_call(cli, "stats.show", NULL, &result);
+
+	if (result == NULL)
+		return status;
+	cli_print_drops(json_object_get(result, "drops"), cli->all);
 	json_decref(result);
 	return CLI_EXIT_OK;
 }
@@ -192,13 +181,10 @@ cli_cmd_stats(struct cli *cli, int argc, char **argv)
 	}
 	if (argc != 2 || strcmp(argv[1], "clear") != 0)
 		return cli_usage_error("stats", "expected \"stats clear\"");
-	status = cli_call(cli, "stats.clear", NULL, &result);
-	if (status != CLI_EXIT_OK)
+	status = cli_show_call(cli, "stats.clear", NULL, &result);
+	if (result == NULL)
 		return status;
-	if (cli->json)
-		cli_print_json(result);
-	else
-		printf("counters cleared\n");
+	printf("counters cleared\n");
 	json_decref(result);
 	return CLI_EXIT_OK;
 }

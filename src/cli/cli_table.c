@@ -124,3 +124,10 @@ cli_table_destroy(struct cli_table *table)
 	free(table->columns);
 	free(table);
 }
+
+void
+cli_table_finish(struct cli_table *table)
+{
+	cli_table_print(table, stdout);
+	cli_table_destroy(table);
+}

@@ -36,4 +36,7 @@ void cli_table_print(const struct cli_table *table, FILE *out);
 /* Releases the table. Accepts NULL. */
 void cli_table_destroy(struct cli_table *table);
 
+/* Prints the table to stdout, then releases it: the end of every table view. */
+void cli_table_finish(struct cli_table *table);
+
 #endif /* DSE_CLI_CLI_TABLE_H */

@@ -55,26 +55,38 @@ config_error(struct dse_config_errors *errs, int line, const char *field, const 
 		errs->count++;
 }
 
-int
-config_find_segment(const struct dse_config *cfg, const char *name)
+/*
+ * Returns the index of the first of count items (an array of stride-byte structs, read up to
+ * max of them) whose name, at name_offset in the struct, is name; or -1 (always for an empty
+ * name).
+ */
+static int
+config_find_name(const void *items, size_t stride, size_t name_offset, int count, int max,
+                 const char *name)
 {
 	if (name[0] == '\0')
 		return -1;
-	for (int i = 0; i < cfg->nb_segments && i < DSE_MAX_SEGMENTS; i++)
-		if (strncmp(cfg->segments[i].name, name, DSE_NAME_MAX) == 0)
+	for (int i = 0; i < count && i < max; i++)
+		if (strncmp((const char *)items + (size_t)i * stride + name_offset, name,
+		            DSE_NAME_MAX) == 0)
 			return i;
 	return -1;
 }
 
 int
+config_find_segment(const struct dse_config *cfg, const char *name)
+{
+	return config_find_name(cfg->segments, sizeof(cfg->segments[0]),
+	                        offsetof(struct dse_segment_config, name), cfg->nb_segments,
+	                        DSE_MAX_SEGMENTS, name);
+}
+
+int
 config_find_port(const struct dse_config *cfg, const char *name)
 {
-	if (name[0] == '\0')
-		return -1;
-	for (int i = 0; i < cfg->nb_ports && i < DSE_MAX_PORTS; i++)
-		if (strncmp(cfg->ports[i].name, name, DSE_NAME_MAX) == 0)
-			return i;
-	return -1;
+	return config_find_name(cfg->ports, sizeof(cfg->ports[0]),
+	                        offsetof(struct dse_port_config, name), cfg->nb_ports,
+	                        DSE_MAX_PORTS, name);
 }
 
 /* Returns true if c may appear in a port, segment or node name. */

@@ -89,8 +89,8 @@ assign_segments(const struct dse_engine *e, const struct dse_config *cfg,
 	return 0;
 }
 
-static int
-find_segment_slot(char names[DSE_MAX_SEGMENTS][DSE_NAME_MAX], const char *name)
+int
+dse_segment_slot(dse_segment_names_t names, const char *name)
 {
 	for (int i = 0; i < DSE_MAX_SEGMENTS; i++)
 		if (names[i][0] && strcmp(names[i], name) == 0)
@@ -110,7 +110,7 @@ snapshot_build(struct dse_engine *e, const struct dse_config *cfg,
 	s->idle_sleep_us = cfg->idle_sleep_us;
 
 	for (unsigned i = 0; i < cfg->nb_segments; i++) {
-		int seg = find_segment_slot(names, cfg->segments[i].name);
+		int seg = dse_segment_slot(names, cfg->segments[i].name);
 		s->segments[seg].active = true;
 		s->segments[seg].vni = cfg->segments[i].vni;
 		s->segments[seg].zone = (uint16_t)seg;
@@ -151,7 +151,7 @@ snapshot_build(struct dse_engine *e, const struct dse_config *cfg,
 		}
 		s->ethdev_to_port[port->ethdev] = p;
 		if (pc->segment[0]) {
-			int seg = find_segment_slot(names, pc->segment);
+			int seg = dse_segment_slot(names, pc->segment);
 			sp->untagged_segment = seg;
 			sp->segment_vlan[seg] = DSE_UNTAGGED;
 		}
@@ -164,7 +164,7 @@ snapshot_build(struct dse_engine *e, const struct dse_config *cfg,
 			for (unsigned v = 0; v < 4096; v++)
 				sp->vlan_segment[v] = DSE_NO_SEGMENT;
 			for (unsigned v = 0; v < pc->nb_vlans; v++) {
-				int seg = find_segment_slot(names, pc->vlans[v].segment);
+				int seg = dse_segment_slot(names, pc->vlans[v].segment);
 				sp->vlan_segment[pc->vlans[v].vlan] = seg;
 				sp->segment_vlan[seg] = pc->vlans[v].vlan;
 			}

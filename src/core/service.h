@@ -28,6 +28,9 @@ struct rpc_method;
 /* Segment slot names as a snapshot is built over them ("" = free slot). */
 typedef char dse_segment_names_t[DSE_MAX_SEGMENTS][DSE_NAME_MAX];
 
+/* Returns the slot named name among names, or -1. */
+int dse_segment_slot(dse_segment_names_t names, const char *name);
+
 /* What a service tells the engine about itself. */
 struct dse_service {
 	const char *name; /* the service's folder name, for messages */

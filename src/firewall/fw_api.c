@@ -270,15 +270,13 @@ filter_parse(json_t *params, struct ct_filter *flt, struct rpc_error *err)
 		}
 		flt->has_addr = true;
 	}
-	v = json_object_get(params, "port");
-	if (v) {
-		if (!json_is_integer(v) || json_integer_value(v) < 0 ||
-		    json_integer_value(v) > 65535) {
-			rpc_error_field(err, "port", "expected a port 0..65535");
-			return -EINVAL;
-		}
-		flt->port = (int)json_integer_value(v);
-	}
+	long long number;
+	int given =
+	    rpc_param_integer(params, "port", 0, 65535, &number, "expected a port 0..65535", err);
+	if (given < 0)
+		return -EINVAL;
+	if (given > 0)
+		flt->port = (int)number;
 	v = json_object_get(params, "protocol");
 	if (v) {
 		for (unsigned i = 0; json_is_string(v) && i < 4; i++)
@@ -303,15 +301,11 @@ filter_parse(json_t *params, struct ct_filter *flt, struct rpc_error *err)
 			return -EINVAL;
 		}
 	}
-	v = json_object_get(params, "limit");
-	if (v) {
-		if (!json_is_integer(v) || json_integer_value(v) < 1 ||
-		    json_integer_value(v) > 1000000) {
-			rpc_error_field(err, "limit", "expected 1..1000000");
-			return -EINVAL;
-		}
-		flt->limit = (uint32_t)json_integer_value(v);
-	}
+	given = rpc_param_integer(params, "limit", 1, 1000000, &number, "expected 1..1000000", err);
+	if (given < 0)
+		return -EINVAL;
+	if (given > 0)
+		flt->limit = (uint32_t)number;
 	return 0;
 }
 

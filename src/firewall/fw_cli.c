@@ -11,6 +11,24 @@
 #include "cli/cli.h"
 #include "cli/cli_table.h"
 
+/*
+ * Adds the row of a default verdict: name is the section's (or "(policy)"), object the section
+ * or the policy with its default, default_packets and default_bytes.
+ */
+static void
+cli_fw_default_row(struct cli_table *table, const char *name, json_t *object)
+{
+	static const char *const any[] = {"default", "any", "any", "any", "both"};
+	static const char *const numbers[] = {"default_packets", "default_bytes"};
+
+	cli_table_cell(table, "%s", name);
+	for (size_t i = 0; i < CLI_DIM(any); i++)
+		cli_table_cell(table, "%s", any[i]);
+	cli_table_cell(table, "%s", cli_json_text(object, "default"));
+	cli_table_cell(table, "no");
+	cli_cell_numbers(table, object, numbers, CLI_DIM(numbers));
+}
+
 static int
 cli_show_fw(struct cli *cli, const char *arg)
 {
@@ -24,12 +42,14 @@ cli_show_fw(struct cli *cli, const char *arg)
 	char buf[32];
 	size_t index;
 	struct cli_table *table;
-	int status = cli_show_table(cli, "fw.show", NULL, columns,
-	                            sizeof(columns) / sizeof(columns[0]), &result, &table);
+	int status =
+	    cli_show_table(cli, "fw.show", NULL, columns, CLI_DIM(columns), &result, &table);
 	if (table == NULL)
 		return status;
 	json_array_foreach(json_object_get(result, "rules"), index, rule)
 	{
+		static const char *const verdict[] = {"direction", "action"};
+		static const char *const hits[] = {"packets", "bytes"};
 		json_t *svc = json_object_get(rule, "service");
 		char service[64];
 		snprintf(service, sizeof(service), "%s%s%s", cli_json_text(svc, "protocol"),
@@ -40,42 +60,21 @@ cli_show_fw(struct cli *cli, const char *arg)
 		cli_table_cell(table, "%s", cli_json_text(rule, "src"));
 		cli_table_cell(table, "%s", cli_json_text(rule, "dst"));
 		cli_table_cell(table, "%s", service);
-		cli_table_cell(table, "%s", cli_json_text(rule, "direction"));
-		cli_table_cell(table, "%s", cli_json_text(rule, "action"));
+		cli_cell_texts(table, rule, verdict, CLI_DIM(verdict));
 		cli_table_cell(table, "%s",
 		               json_is_true(json_object_get(rule, "log")) ? "yes" : "no");
-		cli_table_cell(table, "%s", cli_json_number(rule, "packets", buf));
-		cli_table_cell(table, "%s", cli_json_number(rule, "bytes", buf));
+		cli_cell_numbers(table, rule, hits, CLI_DIM(hits));
 	}
 	json_array_foreach(json_object_get(result, "sections"), index, section)
 	{
 		if (strcmp(cli_json_text(section, "default"), "none") == 0)
 			continue;
-		cli_table_cell(table, "%s", cli_json_text(section, "name"));
-		cli_table_cell(table, "default");
-		cli_table_cell(table, "any");
-		cli_table_cell(table, "any");
-		cli_table_cell(table, "any");
-		cli_table_cell(table, "both");
-		cli_table_cell(table, "%s", cli_json_text(section, "default"));
-		cli_table_cell(table, "no");
-		cli_table_cell(table, "%s", cli_json_number(section, "default_packets", buf));
-		cli_table_cell(table, "%s", cli_json_number(section, "default_bytes", buf));
+		cli_fw_default_row(table, cli_json_text(section, "name"), section);
 	}
-	cli_table_cell(table, "(policy)");
-	cli_table_cell(table, "default");
-	cli_table_cell(table, "any");
-	cli_table_cell(table, "any");
-	cli_table_cell(table, "any");
-	cli_table_cell(table, "both");
-	cli_table_cell(table, "%s", cli_json_text(result, "default"));
-	cli_table_cell(table, "no");
-	cli_table_cell(table, "%s", cli_json_number(result, "default_packets", buf));
-	cli_table_cell(table, "%s", cli_json_number(result, "default_bytes", buf));
+	cli_fw_default_row(table, "(policy)", result);
 	printf("firewall: %s\n",
 	       json_is_true(json_object_get(result, "enabled")) ? "enabled" : "disabled");
-	cli_table_print(table, stdout);
-	cli_table_destroy(table);
+	cli_table_finish(table);
 	json_t *ct = json_object_get(result, "conntrack");
 	printf("connections: %s", cli_json_number(ct, "connections", buf));
 	printf(" of %s", cli_json_number(ct, "max_connections", buf));
@@ -134,6 +133,9 @@ cli_cmd_ct(struct cli *cli, int argc, char **argv)
 	    {"IN", false},   {"OUT", false},    {"RULE", true},         {"AGE", true},
 	    {"IDLE", true},  {"PKTS>", true},   {"PKTS<", true},
 	};
+	static const char *const where[] = {"state", "in_port", "out_port"};
+	static const char *const numbers[] = {"rule", "age_s", "idle_s", "packets_orig",
+	                                      "packets_reply"};
 	if (argc < 2 || (strcmp(argv[1], "show") != 0 && strcmp(argv[1], "flush") != 0))
 		return cli_usage_error("ct", "expected show or flush");
 	bool flush = strcmp(argv[1], "flush") == 0;
@@ -151,8 +153,7 @@ cli_cmd_ct(struct cli *cli, int argc, char **argv)
 	} else if (flush) {
 		printf("removed %s connections\n", cli_json_number(result, "removed", buf));
 	} else {
-		struct cli_table *table =
-		    cli_table_create(columns, sizeof(columns) / sizeof(columns[0]));
+		struct cli_table *table = cli_table_create(columns, CLI_DIM(columns));
 		json_array_foreach(json_object_get(result, "entries"), index, entry)
 		{
 			snprintf(a, sizeof(a), "%s:%s", cli_json_text(entry, "src"),
@@ -162,17 +163,10 @@ cli_cmd_ct(struct cli *cli, int argc, char **argv)
 			cli_table_cell(table, "%s", cli_json_number(entry, "proto", buf));
 			cli_table_cell(table, "%s", a);
 			cli_table_cell(table, "%s", b);
-			cli_table_cell(table, "%s", cli_json_text(entry, "state"));
-			cli_table_cell(table, "%s", cli_json_text(entry, "in_port"));
-			cli_table_cell(table, "%s", cli_json_text(entry, "out_port"));
-			cli_table_cell(table, "%s", cli_json_number(entry, "rule", buf));
-			cli_table_cell(table, "%s", cli_json_number(entry, "age_s", buf));
-			cli_table_cell(table, "%s", cli_json_number(entry, "idle_s", buf));
-			cli_table_cell(table, "%s", cli_json_number(entry, "packets_orig", buf));
-			cli_table_cell(table, "%s", cli_json_number(entry, "packets_reply", buf));
+			cli_cell_texts(table, entry, where, CLI_DIM(where));
+			cli_cell_numbers(table, entry, numbers, CLI_DIM(numbers));
 		}
-		cli_table_print(table, stdout);
-		cli_table_destroy(table);
+		cli_table_finish(table);
 		printf("%s of %s connections\n", cli_json_number(result, "matched", b),
 		       cli_json_number(result, "connections", buf));
 	}

@@ -29,9 +29,6 @@ int fw_flow_offset;
 static bool revalidate_next;
 static uint32_t acl_serial; /* makes rte_acl context names unique */
 
-RTE_ACL_RULE_DEF(fw_acl_rule4, 9);
-RTE_ACL_RULE_DEF(fw_acl_rule6, 15);
-
 /* Fields every rule starts with. The run-time walks 4 bytes per input index after the first,
  * so the one-byte fields of index 1 fill all four bytes (F_PAD matches anything). */
 enum { F_PROTO, F_DIR, F_SRC_ID, F_DST_ID, F_PAD, F_COMMON };
@@ -192,35 +189,24 @@ add_acl_rule(struct acl_rules *r, bool v6, int proto, uint8_t direction, const s
 		src = &any;
 	if (dst == NULL)
 		dst = &any;
-	if (!v6) {
-		struct fw_acl_rule4 *rule = acl_rules_add(r);
-		if (rule == NULL)
-			return -ENOMEM;
-		set_common(rule->field, proto, direction, src, dst);
-		set_mask_word(&rule->field[F_COMMON], src, 0);
-		set_mask_word(&rule->field[F_COMMON + 1], dst, 0);
-		rule->field[F_COMMON + 2].value.u16 = sport_lo;
-		rule->field[F_COMMON + 2].mask_range.u16 = sport_hi;
-		rule->field[F_COMMON + 3].value.u16 = dport_lo;
-		rule->field[F_COMMON + 3].mask_range.u16 = dport_hi;
-		rule->data = (struct rte_acl_rule_data){
-		    .category_mask = 1, .priority = priority, .userdata = userdata};
-	} else {
-		struct fw_acl_rule6 *rule = acl_rules_add(r);
-		if (rule == NULL)
-			return -ENOMEM;
-		set_common(rule->field, proto, direction, src, dst);
-		for (unsigned w = 0; w < 4; w++) {
-			set_mask_word(&rule->field[F_COMMON + w], src, w);
-			set_mask_word(&rule->field[F_COMMON + 4 + w], dst, w);
-		}
-		rule->field[F_COMMON + 8].value.u16 = sport_lo;
-		rule->field[F_COMMON + 8].mask_range.u16 = sport_hi;
-		rule->field[F_COMMON + 9].value.u16 = dport_lo;
-		rule->field[F_COMMON + 9].mask_range.u16 = dport_hi;
-		rule->data = (struct rte_acl_rule_data){
-		    .category_mask = 1, .priority = priority, .userdata = userdata};
+	/* Both families' rules are struct rte_acl_rule with more fields; the v6 addresses take four
+	 * 32-bit fields each where v4 takes one. */
+	struct rte_acl_rule *rule = acl_rules_add(r);
+	unsigned words = v6 ? 4 : 1;
+	if (rule == NULL)
+		return -ENOMEM;
+	set_common(rule->field, proto, direction, src, dst);
+	for (unsigned w = 0; w < words; w++) {
+		set_mask_word(&rule->field[F_COMMON + w], src, w);
+		set_mask_word(&rule->field[F_COMMON + words + w], dst, w);
 	}
+	struct rte_acl_field *ports = &rule->field[F_COMMON + 2 * words];
+	ports[0].value.u16 = sport_lo;
+	ports[0].mask_range.u16 = sport_hi;
+	ports[1].value.u16 = dport_lo;
+	ports[1].mask_range.u16 = dport_hi;
+	rule->data = (struct rte_acl_rule_data){
+	    .category_mask = 1, .priority = priority, .userdata = userdata};
 	return 0;
 }
 

@@ -17,17 +17,21 @@
 
 #define NO_RULE UINT32_MAX /* a check that did not apply (port not filtered) */
 
+/*
+ * The initializers of the members both rte_acl input layouts share (all but the addresses),
+ * for one check of tuple t in direction dir between two engine ports; the members left out
+ * (padding) are zero.
+ */
+#define FW_ACL_KEY_COMMON(t, dir_, in_port, out_port)                                              \
+	.proto = (t)->proto, .dir = (dir_), .src_id = acl_port_id(in_port),                        \
+	.dst_id = acl_port_id(out_port), .sport = (t)->sport, .dport = (t)->dport
+
 /* The rte_acl input of one check of an IPv4 packet. */
 static inline void
 key4_fill(struct fw_acl_key4 *k, const struct fw_tuple *t, uint8_t dir, uint16_t in_port,
           uint16_t out_port)
 {
-	*k = (struct fw_acl_key4){.proto = t->proto,
-	                          .dir = dir,
-	                          .src_id = acl_port_id(in_port),
-	                          .dst_id = acl_port_id(out_port),
-	                          .sport = t->sport,
-	                          .dport = t->dport};
+	*k = (struct fw_acl_key4){FW_ACL_KEY_COMMON(t, dir, in_port, out_port)};
 	memcpy(&k->src, t->src, 4);
 	memcpy(&k->dst, t->dst, 4);
 }
@@ -37,12 +41,7 @@ static inline void
 key6_fill(struct fw_acl_key6 *k, const struct fw_tuple *t, uint8_t dir, uint16_t in_port,
           uint16_t out_port)
 {
-	*k = (struct fw_acl_key6){.proto = t->proto,
-	                          .dir = dir,
-	                          .src_id = acl_port_id(in_port),
-	                          .dst_id = acl_port_id(out_port),
-	                          .sport = t->sport,
-	                          .dport = t->dport};
+	*k = (struct fw_acl_key6){FW_ACL_KEY_COMMON(t, dir, in_port, out_port)};
 	memcpy(k->src, t->src, 16);
 	memcpy(k->dst, t->dst, 16);
 }

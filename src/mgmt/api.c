@@ -38,11 +38,10 @@ static json_t *
 api_config_apply(json_t *params, struct rpc_error *err, void *ctx)
 {
 	struct dse_engine *e = ctx;
-	json_t *yaml = json_object_get(params, "yaml");
-	if (!json_is_string(yaml)) {
-		rpc_error_field(err, "yaml", "expected the config as a YAML string");
+	json_t *yaml =
+	    rpc_param_string(params, "yaml", "expected the config as a YAML string", err);
+	if (yaml == NULL)
 		return NULL;
-	}
 	struct dse_config *cfg = calloc(1, sizeof(*cfg));
 	struct dse_config_errors *errs = calloc(1, sizeof(*errs));
 	struct dse_apply_result *result = malloc(sizeof(*result));
@@ -113,11 +112,9 @@ static json_t *
 api_port_del(json_t *params, struct rpc_error *err, void *ctx)
 {
 	struct dse_engine *e = ctx;
-	json_t *name = json_object_get(params, "name");
-	if (!json_is_string(name)) {
-		rpc_error_field(err, "name", "expected the port name as a string");
+	json_t *name = rpc_param_string(params, "name", "expected the port name as a string", err);
+	if (name == NULL)
 		return NULL;
-	}
 	struct dse_config_errors *errs = calloc(1, sizeof(*errs));
 	if (errs == NULL) {
 		rpc_error_set(err, RPC_INTERNAL_ERROR, "out of memory");

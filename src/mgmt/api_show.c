@@ -3,6 +3,7 @@
  * engine information. Read-only; they gather worker counters with relaxed loads, so a report is
  * a consistent-enough picture of a running engine, never a reason to stop it.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -211,16 +212,43 @@ latency_percentile(const uint64_t *hist, uint64_t total, double p)
 	return 0.0;
 }
 
+/*
+ * The uint64_t counter at offset in struct dse_worker_counters, summed over the workers since
+ * start (stats.clear only moves the engine's base).
+ */
+static uint64_t
+workers_sum(const struct dse_engine *e, size_t offset)
+{
+	uint64_t n = 0;
+
+	for (unsigned w = 0; w < e->nb_workers; w++)
+		n += __atomic_load_n(
+		    (const uint64_t *)((const char *)&e->workers[w].counters + offset),
+		    __ATOMIC_RELAXED);
+	return n;
+}
+
+/* Drops of reason r since start. */
+static uint64_t
+drops_since_start(const struct dse_engine *e, unsigned r)
+{
+	return workers_sum(e, offsetof(struct dse_worker_counters, drops) + r * sizeof(uint64_t));
+}
+
+/* Samples in latency bucket b since start. */
+static uint64_t
+latency_since_start(const struct dse_engine *e, unsigned b)
+{
+	return workers_sum(e, offsetof(struct dse_worker_counters, latency_hist) +
+	                          b * sizeof(uint64_t));
+}
+
 static void
 latency_sum(const struct dse_engine *e, uint64_t hist[LATENCY_BUCKETS], uint64_t *total)
 {
 	*total = 0;
 	for (unsigned b = 0; b < LATENCY_BUCKETS; b++) {
-		hist[b] = 0;
-		for (unsigned w = 0; w < e->nb_workers; w++)
-			hist[b] += __atomic_load_n(&e->workers[w].counters.latency_hist[b],
-			                           __ATOMIC_RELAXED);
-		hist[b] -= e->latency_base[b];
+		hist[b] = latency_since_start(e, b) - e->latency_base[b];
 		*total += hist[b];
 	}
 }
@@ -233,9 +261,7 @@ api_stats_show(json_t *params, struct rpc_error *err, void *ctx)
 	const struct dse_engine *e = ctx;
 	json_t *drops = json_array();
 	for (unsigned r = 1; r < DSE_DROP_COUNT; r++) {
-		uint64_t n = 0;
-		for (unsigned w = 0; w < e->nb_workers; w++)
-			n += __atomic_load_n(&e->workers[w].counters.drops[r], __ATOMIC_RELAXED);
+		uint64_t n = drops_since_start(e, r);
 		json_array_append_new(
 		    drops, json_pack("{s:s, s:s, s:I, s:s}", "node", dse_drop_node(r), "reason",
 		                     dse_drop_name(r), "packets",
@@ -279,19 +305,10 @@ api_stats_clear(json_t *params, struct rpc_error *err, void *ctx)
 	(void)params;
 	(void)err;
 	struct dse_engine *e = ctx;
-	for (unsigned r = 0; r < DSE_DROP_COUNT; r++) {
-		uint64_t n = 0;
-		for (unsigned w = 0; w < e->nb_workers; w++)
-			n += __atomic_load_n(&e->workers[w].counters.drops[r], __ATOMIC_RELAXED);
-		e->drops_base[r] = n;
-	}
-	for (unsigned b = 0; b < LATENCY_BUCKETS; b++) {
-		uint64_t n = 0;
-		for (unsigned w = 0; w < e->nb_workers; w++)
-			n += __atomic_load_n(&e->workers[w].counters.latency_hist[b],
-			                     __ATOMIC_RELAXED);
-		e->latency_base[b] = n;
-	}
+	for (unsigned r = 0; r < DSE_DROP_COUNT; r++)
+		e->drops_base[r] = drops_since_start(e, r);
+	for (unsigned b = 0; b < LATENCY_BUCKETS; b++)
+		e->latency_base[b] = latency_since_start(e, b);
 	for (int p = 0; p < DSE_MAX_PORTS; p++) {
 		if (!e->ports[p].used)
 			continue;

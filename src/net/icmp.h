@@ -42,27 +42,6 @@ net_icmp_type(const uint8_t *icmp)
 	return icmp[NET_ICMP_OFF_TYPE];
 }
 
-/* Returns the code of the ICMP or ICMPv6 header at icmp. */
-static inline uint8_t
-net_icmp_code(const uint8_t *icmp)
-{
-	return icmp[NET_ICMP_OFF_CODE];
-}
-
-/* Returns the echo identifier (host order) of the echo message at icmp. */
-static inline uint16_t
-net_icmp_echo_id(const uint8_t *icmp)
-{
-	return net_get_be16(icmp + NET_ICMP_OFF_ECHO_ID);
-}
-
-/* Returns the echo sequence number (host order) of the echo message at icmp. */
-static inline uint16_t
-net_icmp_echo_sequence(const uint8_t *icmp)
-{
-	return net_get_be16(icmp + NET_ICMP_OFF_ECHO_SEQUENCE);
-}
-
 /* Returns true if the type is an error that quotes the packet that caused it (v4 or v6). */
 static inline bool
 net_icmp_is_error(uint8_t type, bool is_v6)

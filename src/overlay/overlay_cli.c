@@ -3,8 +3,6 @@
  * underlay next hop, bindings and traffic) and `show remote [SEGMENT]` (remote workload
  * bindings, static and learned, with their TEP and age), over tunnels.show and remote.list.
  */
-#include <string.h>
-
 #include "cli/cli.h"
 #include "cli/cli_table.h"
 
@@ -19,15 +17,12 @@ cli_show_tunnels(struct cli *cli, const char *arg)
 	json_t *result, *tep;
 	size_t index;
 	char buf[32];
-	int status = cli_call(cli, "tunnels.show", NULL, &result);
+	int status = cli_show_call(cli, "tunnels.show", NULL, &result);
 
-	if (status != CLI_EXIT_OK)
+	if (result == NULL)
 		return status;
-	if (cli->json || !json_is_true(json_object_get(result, "enabled"))) {
-		if (cli->json)
-			cli_print_json(result);
-		else
-			printf("no tunnel endpoint configured (transport-node.tep)\n");
+	if (!json_is_true(json_object_get(result, "enabled"))) {
+		printf("no tunnel endpoint configured (transport-node.tep)\n");
 		json_decref(result);
 		return CLI_EXIT_OK;
 	}
@@ -37,23 +32,21 @@ cli_show_tunnels(struct cli *cli, const char *arg)
 	       cli_json_text(local, "uplink"), cli_json_text(local, "mac"),
 	       cli_json_text(local, "encapsulation"), cli_json_number(local, "mtu", buf + 16),
 	       cli_json_text(local, "next_hop"));
-	struct cli_table *table = cli_table_create(columns, sizeof(columns) / sizeof(columns[0]));
+	struct cli_table *table = cli_table_create(columns, CLI_DIM(columns));
 	if (table == NULL) {
 		json_decref(result);
 		return CLI_EXIT_API;
 	}
 	json_array_foreach(json_object_get(result, "teps"), index, tep)
 	{
-		cli_table_cell(table, "%s", cli_json_text(tep, "tep"));
-		cli_table_cell(table, "%s", cli_json_text(tep, "origin"));
-		cli_table_cell(table, "%s", cli_json_text(tep, "next_hop_mac"));
+		static const char *const texts[] = {"tep", "origin", "next_hop_mac"};
 		static const char *const numbers[] = {"bindings", "rx_packets", "rx_bytes",
 		                                      "tx_packets", "tx_bytes"};
-		for (size_t i = 0; i < sizeof(numbers) / sizeof(numbers[0]); i++)
-			cli_table_cell(table, "%s", cli_json_number(tep, numbers[i], buf));
+
+		cli_cell_texts(table, tep, texts, CLI_DIM(texts));
+		cli_cell_numbers(table, tep, numbers, CLI_DIM(numbers));
 	}
-	cli_table_print(table, stdout);
-	cli_table_destroy(table);
+	cli_table_finish(table);
 	json_t *c = json_object_get(result, "counters");
 	const char *key;
 	json_t *value;
@@ -63,6 +56,32 @@ cli_show_tunnels(struct cli *cli, const char *arg)
 	return CLI_EXIT_OK;
 }
 
+/* A row of remote.list: one remote workload binding. */
+static void
+cli_remote_row(struct cli_table *table, json_t *b)
+{
+	static const char *const texts[] = {"segment", "mac", "ip", "tep", "type"};
+
+	cli_cell_texts(table, b, texts, CLI_DIM(texts));
+	cli_cell_age(table, b);
+}
+
+/* Under the bindings: what ARP suppression did with them. */
+static void
+cli_remote_footer(json_t *result)
+{
+	json_t *arp = json_object_get(result, "arp_suppression");
+	char n[4][32];
+
+	if (arp != NULL)
+		printf("\nARP suppression: %s requests answered here, %s not (no binding); "
+		       "%s IP bindings learned, %s refused\n",
+		       cli_json_number(arp, "suppressed", n[0]),
+		       cli_json_number(arp, "not_suppressed", n[1]),
+		       cli_json_number(arp, "ip_bindings_learned", n[2]),
+		       cli_json_number(arp, "ip_bindings_refused", n[3]));
+}
+
 static int
 cli_show_remote(struct cli *cli, const char *segment)
 {
@@ -70,41 +89,10 @@ cli_show_remote(struct cli *cli, const char *segment)
 	    {"SEGMENT", false}, {"MAC", false},  {"IP", false},
 	    {"TEP", false},     {"TYPE", false}, {"AGE", true},
 	};
-	json_t *params = segment ? json_pack("{s:s}", "segment", segment) : NULL;
-	json_t *result, *b;
-	size_t index;
-	char buf[32];
-	struct cli_table *table;
-	int status = cli_show_table(cli, "remote.list", params, columns,
-	                            sizeof(columns) / sizeof(columns[0]), &result, &table);
-	json_decref(params);
-	if (table == NULL)
-		return status;
-	json_array_foreach(json_object_get(result, "remote"), index, b)
-	{
-		const char *type = cli_json_text(b, "type");
-		cli_table_cell(table, "%s", cli_json_text(b, "segment"));
-		cli_table_cell(table, "%s", cli_json_text(b, "mac"));
-		cli_table_cell(table, "%s", cli_json_text(b, "ip"));
-		cli_table_cell(table, "%s", cli_json_text(b, "tep"));
-		cli_table_cell(table, "%s", type);
-		cli_table_cell(table, "%s",
-		               strcmp(type, "static") == 0 ? "-"
-		                                           : cli_json_number(b, "age_s", buf));
-	}
-	cli_table_print(table, stdout);
-	cli_table_destroy(table);
-	json_t *arp = json_object_get(result, "arp_suppression");
-	char n[3][32];
-	if (arp != NULL)
-		printf("\nARP suppression: %s requests answered here, %s not (no binding); "
-		       "%s IP bindings learned, %s refused\n",
-		       cli_json_number(arp, "suppressed", buf),
-		       cli_json_number(arp, "not_suppressed", n[0]),
-		       cli_json_number(arp, "ip_bindings_learned", n[1]),
-		       cli_json_number(arp, "ip_bindings_refused", n[2]));
-	json_decref(result);
-	return CLI_EXIT_OK;
+	static const struct cli_list_view view = {
+	    "remote.list", "remote", columns, CLI_DIM(columns), cli_remote_row, cli_remote_footer,
+	};
+	return cli_show_list(cli, &view, segment);
 }
 
 static const struct cli_show_subject overlay_subjects[] = {

@@ -26,6 +26,7 @@
 #include "core/engine.h"
 #include "core/inject.h"
 #include "core/neigh.h"
+#include "core/service.h"
 #include "net/arp.h"
 #include "net/checksum.h"
 #include "net/eth.h"
@@ -107,16 +108,6 @@ overlay_snap_free(void *part)
 	free(ov);
 }
 
-/* Slot of a segment name among the snapshot's segment slots, or -1. */
-static int
-segment_slot(char names[DSE_MAX_SEGMENTS][DSE_NAME_MAX], const char *name)
-{
-	for (int i = 0; i < DSE_MAX_SEGMENTS; i++)
-		if (names[i][0] && strcmp(names[i], name) == 0)
-			return i;
-	return -1;
-}
-
 /* Frames to every TEP go to one neighbour: a next hop, or a pinned MAC. */
 static bool
 via_gateway(const struct dse_config *cfg)
@@ -177,7 +168,7 @@ build_ip_table(const struct dse_config *cfg, char names[DSE_MAX_SEGMENTS][DSE_NA
 	t->mask = slots - 1;
 	for (unsigned i = 0; i < overlay_config(cfg)->nb_remote; i++) {
 		const struct dse_remote_binding *b = &overlay_config(cfg)->remote[i];
-		int seg = b->has_ip ? segment_slot(names, b->segment) : -1;
+		int seg = b->has_ip ? dse_segment_slot(names, b->segment) : -1;
 		if (seg >= 0)
 			ip_table_insert(t, (uint16_t)seg, b->ip, b->mac);
 	}
@@ -266,7 +257,7 @@ overlay_ctl_build(struct dse_engine *e, const struct dse_config *cfg,
 	ov->shared = shared;
 
 	for (unsigned i = 0; i < cfg->nb_segments; i++) {
-		int seg = segment_slot(names, cfg->segments[i].name);
+		int seg = dse_segment_slot(names, cfg->segments[i].name);
 		uint32_t vni = cfg->segments[i].vni;
 		if (seg < 0 || vni == 0)
 			continue;
@@ -287,7 +278,7 @@ overlay_ctl_build(struct dse_engine *e, const struct dse_config *cfg,
 	}
 	for (unsigned i = 0; i < overlay_config(cfg)->nb_remote; i++) {
 		const struct dse_remote_binding *b = &overlay_config(cfg)->remote[i];
-		int seg = segment_slot(names, b->segment);
+		int seg = dse_segment_slot(names, b->segment);
 		int t = configured_tep(b->tep);
 		if (seg >= 0 && t >= 0)
 			flood_add(ov, seg, t);

@@ -154,6 +154,33 @@ rpc_error_field(struct rpc_error *err, const char *field, const char *fmt, ...)
 	return ret;
 }
 
+json_t *
+rpc_param_string(json_t *params, const char *field, const char *expected, struct rpc_error *err)
+{
+	json_t *v = json_object_get(params, field);
+
+	if (json_is_string(v))
+		return v;
+	rpc_error_field(err, field, "%s", expected);
+	return NULL;
+}
+
+int
+rpc_param_integer(json_t *params, const char *field, long long min, long long max, long long *value,
+                  const char *expected, struct rpc_error *err)
+{
+	json_t *v = json_object_get(params, field);
+
+	if (v == NULL)
+		return 0;
+	if (!json_is_integer(v) || json_integer_value(v) < min || json_integer_value(v) > max) {
+		rpc_error_field(err, field, "%s", expected);
+		return -EINVAL;
+	}
+	*value = json_integer_value(v);
+	return 1;
+}
+
 void
 rpc_error_clear(struct rpc_error *err)
 {

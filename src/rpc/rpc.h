@@ -80,6 +80,21 @@ int rpc_error_append(struct rpc_error *err, int line, const char *field, const c
 int rpc_error_field(struct rpc_error *err, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/*
+ * Returns the string member field of params (borrowed), or NULL after adding a field error
+ * whose message is expected when it is missing or not a string.
+ */
+json_t *rpc_param_string(json_t *params, const char *field, const char *expected,
+                         struct rpc_error *err);
+
+/*
+ * Reads the optional integer member field of params into *value. Returns 1 when it is given and
+ * in [min, max], 0 when it is absent (*value unchanged), or -EINVAL after adding a field error
+ * whose message is expected.
+ */
+int rpc_param_integer(json_t *params, const char *field, long long min, long long max,
+                      long long *value, const char *expected, struct rpc_error *err);
+
 /* Releases err->data and resets err to "no error". */
 void rpc_error_clear(struct rpc_error *err);
 

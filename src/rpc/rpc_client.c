@@ -125,6 +125,20 @@ fail:
 	return NULL;
 }
 
+/*
+ * After a failed send() or recv(): returns 0 at once when it was interrupted, 0 once the socket
+ * is ready for events when it would have blocked, or a negative errno (also on timeout).
+ */
+static int
+rpc_wait_after_failure(int fd, short events, long long deadline)
+{
+	if (errno == EINTR)
+		return 0;
+	if (errno != EAGAIN && errno != EWOULDBLOCK)
+		return -errno;
+	return rpc_wait(fd, events, deadline);
+}
+
 /* Sends all of text, waiting for the socket as needed. Returns 0 or a negative errno. */
 static int
 rpc_send_all(struct rpc_client *client, const char *text, size_t len, long long deadline)
@@ -139,11 +153,7 @@ rpc_send_all(struct rpc_client *client, const char *text, size_t len, long long 
 			done += sent;
 			continue;
 		}
-		if (errno == EINTR)
-			continue;
-		if (errno != EAGAIN && errno != EWOULDBLOCK)
-			return -errno;
-		ret = rpc_wait(client->fd, POLLOUT, deadline);
+		ret = rpc_wait_after_failure(client->fd, POLLOUT, deadline);
 		if (ret < 0)
 			return ret;
 	}
@@ -188,11 +198,7 @@ rpc_receive_line(struct rpc_client *client, long long deadline)
 		}
 		if (got == 0)
 			return -ECONNRESET; /* the server hung up before answering */
-		if (errno == EINTR)
-			continue;
-		if (errno != EAGAIN && errno != EWOULDBLOCK)
-			return -errno;
-		ret = rpc_wait(client->fd, POLLIN, deadline);
+		ret = rpc_wait_after_failure(client->fd, POLLIN, deadline);
 		if (ret < 0)
 			return ret;
 	}

@@ -253,6 +253,20 @@ rpc_connection_queue(struct rpc_connection *conn, json_t *response)
 	return 0;
 }
 
+/*
+ * What a failed send() or recv() on a non-blocking socket means: 1 to try again (interrupted),
+ * 0 when the socket would block (the poll loop comes back later), else the negative errno.
+ */
+static int
+rpc_io_failure(void)
+{
+	if (errno == EINTR)
+		return 1;
+	if (errno == EAGAIN || errno == EWOULDBLOCK)
+		return 0;
+	return -errno;
+}
+
 /* Writes as much pending output as the socket takes. Returns 0 or a negative errno. */
 static int
 rpc_connection_flush(struct rpc_connection *conn)
@@ -262,11 +276,10 @@ rpc_connection_flush(struct rpc_connection *conn)
 		                    rpc_output_pending(conn), MSG_NOSIGNAL | MSG_DONTWAIT);
 
 		if (sent < 0) {
-			if (errno == EINTR)
+			int ret = rpc_io_failure();
+			if (ret > 0)
 				continue;
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				return 0;
-			return -errno;
+			return ret;
 		}
 		conn->output_sent += sent;
 	}
@@ -379,11 +392,10 @@ rpc_connection_read(struct rpc_server *srv, struct rpc_connection *conn)
 		got = recv(conn->fd, conn->input + conn->input_len,
 		           conn->input_cap - conn->input_len, MSG_DONTWAIT);
 		if (got < 0) {
-			if (errno == EINTR)
+			ret = rpc_io_failure();
+			if (ret > 0)
 				continue;
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				return 0;
-			return -errno;
+			return ret;
 		}
 		if (got == 0)
 			conn->peer_closed = true;

@@ -116,25 +116,36 @@ mac_table_prefetch(const struct mac_table *t, uint64_t hash)
 }
 
 /*
+ * Returns the value of key's slot (an acquire load, so what was written before it is seen), or 0
+ * when no slot of its two buckets holds the key; 0 has MAC_VALUE_VALID clear, as a slot being
+ * removed. Lock-free; safe on any thread at any time.
+ */
+static inline uint64_t
+mac_table_find_value(const struct mac_table *t, uint64_t key, uint64_t hash)
+{
+	for (int which = 0; which < 2; which++) {
+		struct mac_slot *b = mac_table_bucket(t, hash, which);
+		for (int i = 0; i < MAC_TABLE_BUCKET_SLOTS; i++) {
+			if (__atomic_load_n(&b[i].key, __ATOMIC_RELAXED) == key)
+				return __atomic_load_n(&b[i].value, __ATOMIC_ACQUIRE);
+		}
+	}
+	return 0;
+}
+
+/*
  * Looks up a key whose hash is known. Returns true and the port in *port when found with a
  * valid value. Lock-free; safe on any thread at any time.
  */
 static inline bool
 mac_table_lookup_hashed(const struct mac_table *t, uint64_t key, uint64_t hash, uint16_t *port)
 {
-	for (int which = 0; which < 2; which++) {
-		struct mac_slot *b = mac_table_bucket(t, hash, which);
-		for (int i = 0; i < MAC_TABLE_BUCKET_SLOTS; i++) {
-			if (__atomic_load_n(&b[i].key, __ATOMIC_RELAXED) != key)
-				continue;
-			uint64_t v = __atomic_load_n(&b[i].value, __ATOMIC_ACQUIRE);
-			if (!(v & MAC_VALUE_VALID))
-				return false;
-			*port = mac_value_port(v);
-			return true;
-		}
-	}
-	return false;
+	uint64_t v = mac_table_find_value(t, key, hash);
+
+	if (!(v & MAC_VALUE_VALID))
+		return false;
+	*port = mac_value_port(v);
+	return true;
 }
 
 /* mac_table_lookup_hashed() computing the hash. */
@@ -158,18 +169,11 @@ static inline enum mac_learn_result
 mac_table_learn_hashed(struct mac_table *t, uint64_t key, uint64_t hash, uint16_t port,
                        uint32_t now_s, uint32_t refresh_s)
 {
-	for (int which = 0; which < 2; which++) {
-		struct mac_slot *b = mac_table_bucket(t, hash, which);
-		for (int i = 0; i < MAC_TABLE_BUCKET_SLOTS; i++) {
-			if (__atomic_load_n(&b[i].key, __ATOMIC_RELAXED) != key)
-				continue;
-			uint64_t v = __atomic_load_n(&b[i].value, __ATOMIC_ACQUIRE);
-			if ((v & MAC_VALUE_VALID) && mac_value_port(v) == port &&
-			    ((v & MAC_VALUE_STATIC) || now_s - mac_value_time(v) < refresh_s))
-				return MAC_LEARN_KNOWN;
-			return mac_table_learn_slow(t, key, hash, port, now_s, refresh_s);
-		}
-	}
+	uint64_t v = mac_table_find_value(t, key, hash);
+
+	if ((v & MAC_VALUE_VALID) && mac_value_port(v) == port &&
+	    ((v & MAC_VALUE_STATIC) || now_s - mac_value_time(v) < refresh_s))
+		return MAC_LEARN_KNOWN;
 	return mac_table_learn_slow(t, key, hash, port, now_s, refresh_s);
 }
 

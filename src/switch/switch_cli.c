@@ -2,10 +2,25 @@
  * dsectl's views of the switch: `show segments` (segments with VNI, ports and number of MACs,
  * from segments.list) and `show macs [SEGMENT]` (the MAC table, from macs.list).
  */
-#include <string.h>
-
 #include "cli/cli.h"
 #include "cli/cli_table.h"
+
+/* A row of segments.list: a segment with VNI, ports and number of MACs. */
+static void
+cli_segment_row(struct cli_table *table, json_t *segment)
+{
+	json_t *vni = json_object_get(segment, "vni");
+	char buf[32];
+
+	cli_table_cell(table, "%s", cli_json_text(segment, "name"));
+	/* A segment without overlay has no VNI (null or 0). */
+	if (json_is_integer(vni) && json_integer_value(vni) > 0)
+		cli_table_cell(table, "%lld", (long long)json_integer_value(vni));
+	else
+		cli_table_cell(table, "-");
+	cli_cell_join(table, json_object_get(segment, "ports"));
+	cli_table_cell(table, "%s", cli_json_number(segment, "macs", buf));
+}
 
 /* segments.list: one row per segment. */
 static int
@@ -18,31 +33,31 @@ cli_show_segments(struct cli *cli, const char *arg)
 	    {"PORTS", false},
 	    {"MACS", true},
 	};
-	struct cli_table *table;
-	json_t *result, *segment;
-	char buf[32];
-	size_t index;
-	int status = cli_show_table(cli, "segments.list", NULL, columns,
-	                            sizeof(columns) / sizeof(columns[0]), &result, &table);
-	if (table == NULL)
-		return status;
-	json_array_foreach(json_object_get(result, "segments"), index, segment)
-	{
-		json_t *vni = json_object_get(segment, "vni");
+	static const struct cli_list_view view = {
+	    "segments.list", "segments", columns, CLI_DIM(columns), cli_segment_row, NULL,
+	};
 
-		cli_table_cell(table, "%s", cli_json_text(segment, "name"));
-		/* A segment without overlay has no VNI (null or 0). */
-		if (json_is_integer(vni) && json_integer_value(vni) > 0)
-			cli_table_cell(table, "%lld", (long long)json_integer_value(vni));
-		else
-			cli_table_cell(table, "-");
-		cli_cell_join(table, json_object_get(segment, "ports"));
-		cli_table_cell(table, "%s", cli_json_number(segment, "macs", buf));
-	}
-	cli_table_print(table, stdout);
-	cli_table_destroy(table);
-	json_decref(result);
-	return CLI_EXIT_OK;
+	return cli_show_list(cli, &view, NULL);
+}
+
+/* A row of macs.list: one MAC table entry. */
+static void
+cli_mac_row(struct cli_table *table, json_t *mac)
+{
+	static const char *const texts[] = {"segment", "mac", "port", "type"};
+
+	cli_cell_texts(table, mac, texts, CLI_DIM(texts));
+	cli_cell_age(table, mac);
+}
+
+/* Under the MAC table: how full it is. */
+static void
+cli_mac_footer(json_t *result)
+{
+	char used[32], capacity[32];
+
+	printf("\n%s of %s entries used\n", cli_json_number(result, "used", used),
+	       cli_json_number(result, "capacity", capacity));
 }
 
 /* macs.list: the MAC table, optionally filtered to one segment. */
@@ -52,38 +67,10 @@ cli_show_macs(struct cli *cli, const char *segment)
 	static const struct cli_column columns[] = {
 	    {"SEGMENT", false}, {"MAC", false}, {"PORT", false}, {"TYPE", false}, {"AGE", true},
 	};
-	json_t *params = NULL, *result, *mac;
-	struct cli_table *table;
-	char used[32], capacity[32], buf[32];
-	size_t index;
-	int status;
-
-	if (segment != NULL)
-		params = json_pack("{s:s}", "segment", segment);
-	status = cli_show_table(cli, "macs.list", params, columns,
-	                        sizeof(columns) / sizeof(columns[0]), &result, &table);
-	json_decref(params);
-	if (table == NULL)
-		return status;
-	json_array_foreach(json_object_get(result, "macs"), index, mac)
-	{
-		const char *type = cli_json_text(mac, "type");
-
-		cli_table_cell(table, "%s", cli_json_text(mac, "segment"));
-		cli_table_cell(table, "%s", cli_json_text(mac, "mac"));
-		cli_table_cell(table, "%s", cli_json_text(mac, "port"));
-		cli_table_cell(table, "%s", type);
-		/* Static entries never age. */
-		cli_table_cell(table, "%s",
-		               strcmp(type, "static") == 0 ? "-"
-		                                           : cli_json_number(mac, "age_s", buf));
-	}
-	cli_table_print(table, stdout);
-	printf("\n%s of %s entries used\n", cli_json_number(result, "used", used),
-	       cli_json_number(result, "capacity", capacity));
-	cli_table_destroy(table);
-	json_decref(result);
-	return CLI_EXIT_OK;
+	static const struct cli_list_view view = {
+	    "macs.list", "macs", columns, CLI_DIM(columns), cli_mac_row, cli_mac_footer,
+	};
+	return cli_show_list(cli, &view, segment);
 }
 
 static const struct cli_show_subject switch_subjects[] = {
