@@ -56,7 +56,7 @@ firewall:
       applied-to: [web]
       rules:
         - {id: 1, src: any, dst: any, service: {protocol: tcp, ports: "5201,5301,8000"}, action: allow, direction: in}
-        - {id: 2, src: any, dst: any, service: {protocol: udp, ports: "5201"}, action: allow, direction: in}
+        - {id: 2, src: any, dst: any, service: {protocol: udp, ports: "5302"}, action: allow, direction: in}
         - {id: 3, src: any, dst: any, service: {protocol: icmp}, action: allow, direction: in}
         - {id: 4, src: any, dst: any, service: {protocol: icmpv6}, action: allow, direction: in}
         - {id: 5, src: any, dst: any, action: allow, direction: out}
@@ -100,8 +100,8 @@ pair_traffic()
 	tcp_exact "TCP/IPv6 20 MB $b($kb) -> $a($ka), bytes and sha256" "$b" "$a" "${IF6[$a]}"
 	iperf_tcp "iperf3 TCP/IPv4 $a($ka) -> $b($kb)" "$a" "$b" "${IF4[$b]}"
 	iperf_tcp "iperf3 TCP/IPv6 $b($kb) -> $a($ka)" "$a" "$b" "${IF6[$b]}" -R
-	iperf_udp "iperf3 UDP/IPv4 $a($ka) -> $b($kb)" "$a" "$b" "${IF4[$b]}"
-	iperf_udp "iperf3 UDP/IPv6 $b($kb) -> $a($ka)" "$a" "$b" "${IF6[$b]}" -R
+	udp_exact "UDP/IPv4 $a($ka) -> $b($kb)" "$a" "$b" "${IF4[$b]}"
+	udp_exact "UDP/IPv6 $b($kb) -> $a($ka)" "$a" "$b" "${IF6[$b]}" -R
 }
 
 for p in "vm1 vm2" "vm2 vm3" "vm3 vm1"; do
@@ -143,7 +143,7 @@ for p in "vm1 vm2" "vm3 vm2"; do
 	tcp_exact "firewall: TCP/IPv4 20 MB $1 -> $2, bytes and sha256" "$1" "$2" "${IF4[$2]}"
 	tcp_exact "firewall: TCP/IPv6 20 MB $2 -> $1, bytes and sha256" "$2" "$1" "${IF6[$1]}"
 	iperf_tcp "firewall: iperf3 TCP/IPv4 $1 -> $2" "$1" "$2" "${IF4[$2]}"
-	iperf_udp "firewall: iperf3 UDP/IPv6 $1 -> $2" "$1" "$2" "${IF6[$2]}"
+	udp_exact "firewall: UDP/IPv6 $1 -> $2" "$1" "$2" "${IF6[$2]}"
 done
 curl_check "firewall: curl 20 MB vm3($OFFL_THIRD) -> vm1(tap), sha256" vm1 vm3 "${IF4[vm3]}"
 curl_check "firewall: curl 20 MB vm2(af_packet) -> vm3($OFFL_THIRD) over IPv6, sha256" vm3 vm2 "${IF6[vm2]}"

@@ -66,7 +66,7 @@ for p in "vm1 vm2" "vm2 vm3" "vm3 vm1"; do
 	kb=${KINDS[${2#vm} - 1]}
 	tcp_exact "TCP/IPv4 20 MB $1($ka) -> $2($kb), bytes and sha256" "$1" "$2" "${IF4[$2]}"
 	tcp_exact "TCP/IPv6 20 MB $2($kb) -> $1($ka), bytes and sha256" "$2" "$1" "${IF6[$1]}"
-	iperf_udp "iperf3 UDP/IPv4 $1($ka) -> $2($kb)" "$1" "$2" "${IF4[$2]}"
+	udp_exact "UDP/IPv4 $1($ka) -> $2($kb)" "$1" "$2" "${IF4[$2]}"
 done
 
 PORTS=$(dsectl_j show ports)
