@@ -127,9 +127,9 @@ tcp_kernel_b() {
     for h in "$hA" "$hB"; do
         tep=198.19.0.$i peer=198.19.0.$((3 - i))
         w=$([[ $i == 1 ]] && echo "$TCP_W1" || echo "$TCP_W2")
-        tcp_veth "$ul" "u$i" "$h" up "$tep/24" || return 1
+        tcp_veth "$ul" "u$i" "$h" ul0 "$tep/24" || return 1
         ip -n "$ul" link set "u$i" master br0
-        ip -n "$h" link add vx0 type vxlan id 5001 remote "$peer" local "$tep" dstport 4789 dev up || return 1
+        ip -n "$h" link add vx0 type vxlan id 5001 remote "$peer" local "$tep" dstport 4789 dev ul0 || return 1
         ip -n "$h" link add br1 type bridge && ip -n "$h" link set br1 up
         ip -n "$h" link set vx0 master br1 up
         tcp_veth "$h" wh "$w" eth0 "198.18.0.$i/24" "2001:db8::$i/64" "$TCP_MTU_OVERLAY" || return 1
