@@ -414,5 +414,5 @@ const struct config_section config_section_conntrack = {.name = "conntrack",
 static const struct config_section *const fw_sections[] = {
     &config_section_groups, &config_section_conntrack, &config_section_firewall};
 
-const struct config_part dse_config_firewall = {.size = sizeof(struct dse_fw_config),
-    .sections = fw_sections, .nb_sections = 3};
+const struct config_part dse_config_firewall = {
+    .size = sizeof(struct dse_fw_config), .sections = fw_sections, .nb_sections = 3};

@@ -14,7 +14,7 @@
 #include "config/config.h"
 #include "core/dse_services.h"
 
-#define DSE_MAX_REMOTE     1024 /* static remote bindings in one config */
+#define DSE_MAX_REMOTE 1024 /* static remote bindings in one config */
 
 struct dse_config_errors;
 struct schema_reader;
