@@ -29,38 +29,29 @@ underlay_port()
 	ip -n "$UNDERLAY_NS" link set "$iful" master br0 up
 }
 
-# start_host H CONFIG: starts host H's engine and waits until it answers.
-# DPDK's af_packet device names its PACKET_FANOUT group after (process id XOR interface index),
-# and groups are per network namespace: two engines in one namespace can pick the same id for
-# different interfaces, and the second then fails to open its port. The id changes with the
-# process id, so such a start is tried again (at most three times), and only then fails.
+# start_host H CONFIG: starts host H's engine and waits until it answers. (Engines in one
+# namespace never share a fanout group: the af_packet driver asks the kernel for a unique id.)
 start_host()
 {
-	local h=$1 config=$2 i try
+	local h=$1 config=$2 i
 	HOST_SOCK[$h]=$TMP_DIR/$h.sock
 	HOST_LOG[$h]=$TMP_DIR/$h.log
-	for try in 1 2 3; do
-		"$DSED" --config "$config" --socket "${HOST_SOCK[$h]}" \
-			--file-prefix "dse-it-$h-$RUN_ID" --no-huge --memory 256 --mbufs 8192 \
-			>"${HOST_LOG[$h]}" 2>&1 &
-		HOST_PID[$h]=$!
-		track_pid "${HOST_PID[$h]}"
-		for i in $(seq 150); do
-			if ! kill -0 "${HOST_PID[$h]}" 2>/dev/null; then
-				if [ $try -lt 3 ] && grep -q "could not set PACKET_FANOUT" "${HOST_LOG[$h]}"; then
-					info "dsed of $h: af_packet fanout group id taken by another engine; again"
-					continue 2
-				fi
-				die "dsed of $h exited: $(tail -n 15 "${HOST_LOG[$h]}" | tr '\n' '|')"
-			fi
-			if "$DSECTL" --socket "${HOST_SOCK[$h]}" show engine >/dev/null 2>&1; then
-				track_dsed "${HOST_PID[$h]}" "${HOST_LOG[$h]}"
-				return 0
-			fi
-			sleep 0.2
-		done
-		die "dsed of $h not ready after 30 s"
+	"$DSED" --config "$config" --socket "${HOST_SOCK[$h]}" \
+		--file-prefix "dse-it-$h-$RUN_ID" --no-huge --memory 256 --mbufs 8192 \
+		>"${HOST_LOG[$h]}" 2>&1 &
+	HOST_PID[$h]=$!
+	track_pid "${HOST_PID[$h]}"
+	for i in $(seq 150); do
+		if ! kill -0 "${HOST_PID[$h]}" 2>/dev/null; then
+			die "dsed of $h exited: $(tail -n 15 "${HOST_LOG[$h]}" | tr '\n' '|')"
+		fi
+		if "$DSECTL" --socket "${HOST_SOCK[$h]}" show engine >/dev/null 2>&1; then
+			track_dsed "${HOST_PID[$h]}" "${HOST_LOG[$h]}"
+			return 0
+		fi
+		sleep 0.2
 	done
+	die "dsed of $h not ready after 30 s"
 }
 
 # hctl H ARGS...: dsectl --json against host H.
